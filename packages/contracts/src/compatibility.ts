@@ -47,10 +47,14 @@ function compare(before: Json, after: Json, path: string, out: string[]): void {
     out.push(`${at}: type changed from ${String(before['type'])} to ${String(after['type'])}`);
     return;
   }
-  const raised = (key: string) => typeof after[key] === 'number' && (typeof before[key] !== 'number' || (after[key] as number) > (before[key] as number));
-  const lowered = (key: string) => typeof after[key] === 'number' && (typeof before[key] !== 'number' || (after[key] as number) < (before[key] as number));
-  for (const key of ['minimum', 'exclusiveMinimum', 'minLength', 'minItems']) if (raised(key)) out.push(`${at}: ${key} raised to ${String(after[key])}`);
-  for (const key of ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems']) if (lowered(key)) out.push(`${at}: ${key} lowered to ${String(after[key])}`);
+  const raised = (key: string) =>
+    typeof after[key] === 'number' && (typeof before[key] !== 'number' || (after[key] as number) > (before[key] as number));
+  const lowered = (key: string) =>
+    typeof after[key] === 'number' && (typeof before[key] !== 'number' || (after[key] as number) < (before[key] as number));
+  for (const key of ['minimum', 'exclusiveMinimum', 'minLength', 'minItems'])
+    if (raised(key)) out.push(`${at}: ${key} raised to ${String(after[key])}`);
+  for (const key of ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems'])
+    if (lowered(key)) out.push(`${at}: ${key} lowered to ${String(after[key])}`);
   for (const key of ['pattern', 'format']) {
     if (after[key] !== undefined && after[key] !== before[key]) out.push(`${at}: ${key} changed to ${String(after[key])}`);
   }
@@ -67,9 +71,11 @@ function compare(before: Json, after: Json, path: string, out: string[]): void {
     for (const name of newRequired) {
       if (!oldRequired.has(name)) out.push(`${path ? `${path}.${name}` : name}: new required field`);
     }
-    if (before['additionalProperties'] !== false && after['additionalProperties'] === false) out.push(`${at}: additional properties no longer allowed`);
+    if (before['additionalProperties'] !== false && after['additionalProperties'] === false)
+      out.push(`${at}: additional properties no longer allowed`);
   }
-  if (before['type'] === 'array' && before['items'] && after['items']) compare(before['items'] as Json, after['items'] as Json, `${path}[]`, out);
+  if (before['type'] === 'array' && before['items'] && after['items'])
+    compare(before['items'] as Json, after['items'] as Json, `${path}[]`, out);
 }
 
 /** Compares two JSON Schemas of one event type. */

@@ -16,12 +16,23 @@ export const EventEnvelopeV1Schema = Type.Object(
     task_id: Uuid('Parent task (for CIV events: the tick).'),
     trace_id: Uuid('End-to-end trace.'),
     policy_bundle_id: PolicyBundleId(),
-    payload: Type.Record(Type.String(), Type.Unknown(), { description: 'Event-specific data, validated against the payload schema of event_type.' }),
+    payload: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'Event-specific data, validated against the payload schema of event_type.',
+    }),
     created_at: DateTime('ISO 8601 with a zone. For simulation events, derived from simulation time.'),
     source_system: Enum(SOURCE_SYSTEMS, 'System that emitted the event.'),
-    replay_token: Type.String({ minLength: 1, maxLength: REPLAY_TOKEN_MAX_LENGTH, description: 'Idempotency key for deterministic replay: source event_id + source_system + timestamp.' }),
+    replay_token: Type.String({
+      minLength: 1,
+      maxLength: REPLAY_TOKEN_MAX_LENGTH,
+      description: 'Idempotency key for deterministic replay: source event_id + source_system + timestamp.',
+    }),
   },
-  { additionalProperties: false, $id: 'EventEnvelopeV1', title: 'EventEnvelopeV1', description: 'The envelope of every Kush event: 10 required fields, no others.' },
+  {
+    additionalProperties: false,
+    $id: 'EventEnvelopeV1',
+    title: 'EventEnvelopeV1',
+    description: 'The envelope of every Kush event: 10 required fields, no others.',
+  },
 );
 
 export interface EventEnvelopeV1<P extends Record<string, unknown> = Record<string, unknown>> {

@@ -86,11 +86,20 @@ export function issueFromValueError(error: ValueError, prefix = ''): ValidationI
     case ValueErrorType.StringFormat:
     case ValueErrorType.StringFormatUnknown: {
       const format = String(schema['format']);
-      const what = format === 'uuid' ? 'a UUID (8-4-4-4-12 lower-case hex, RFC 9562)' : format === 'date-time' ? 'an ISO 8601 date-time with a zone (Z or +hh:mm)' : format;
+      const what =
+        format === 'uuid'
+          ? 'a UUID (8-4-4-4-12 lower-case hex, RFC 9562)'
+          : format === 'date-time'
+            ? 'an ISO 8601 date-time with a zone (Z or +hh:mm)'
+            : format;
       return issue(path, 'format', `must be ${what}`);
     }
     case ValueErrorType.StringMinLength:
-      return issue(path, 'min_length', Number(schema['minLength']) === 1 ? 'must not be empty' : `must have at least ${String(schema['minLength'])} characters`);
+      return issue(
+        path,
+        'min_length',
+        Number(schema['minLength']) === 1 ? 'must not be empty' : `must have at least ${String(schema['minLength'])} characters`,
+      );
     case ValueErrorType.StringMaxLength:
       return issue(path, 'max_length', `must have at most ${String(schema['maxLength'])} characters`);
     case ValueErrorType.ArrayMinItems:

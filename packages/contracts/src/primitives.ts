@@ -18,12 +18,10 @@ export const ERROR_CODE_PATTERN = '^[A-Z][A-Z0-9_]*$';
 
 // Checked through the format registry (formats.ts) rather than `pattern`, so generated JSON
 // Schema says `format: uuid` / `format: date-time` as standard validators expect.
-export const Uuid = (description?: string) =>
-  Type.String({ format: 'uuid', maxLength: 36, ...(description ? { description } : {}) });
+export const Uuid = (description?: string) => Type.String({ format: 'uuid', maxLength: 36, ...(description ? { description } : {}) });
 export const DateTime = (description?: string) =>
   Type.String({ format: 'date-time', maxLength: 40, ...(description ? { description } : {}) });
-export const Sha256Hex = (description?: string) =>
-  Type.String({ pattern: SHA256_HEX_PATTERN, ...(description ? { description } : {}) });
+export const Sha256Hex = (description?: string) => Type.String({ pattern: SHA256_HEX_PATTERN, ...(description ? { description } : {}) });
 export const PolicyBundleId = () =>
   Type.String({
     pattern: POLICY_BUNDLE_ID_PATTERN,
@@ -38,13 +36,11 @@ export const WorkspaceId = () =>
 export const EntityId = (description: string) => Type.String({ minLength: 1, maxLength: 128, description });
 export const Text = (description: string, maxLength = 4096) => Type.String({ maxLength, description });
 export const Name = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
-export const SnakeCase = (description: string) =>
-  Type.String({ pattern: SNAKE_CASE_PATTERN, maxLength: 128, description });
+export const SnakeCase = (description: string) => Type.String({ pattern: SNAKE_CASE_PATTERN, maxLength: 128, description });
 export const ErrorCode = () =>
   Type.String({ pattern: ERROR_CODE_PATTERN, maxLength: 64, description: 'Machine-readable error code, UPPER_SNAKE_CASE.' });
 
-export const Count = (description: string) =>
-  Type.Integer({ minimum: 0, maximum: SAFE_INTEGER_MAX, description });
+export const Count = (description: string) => Type.Integer({ minimum: 0, maximum: SAFE_INTEGER_MAX, description });
 export const TickId = () => Type.Integer({ minimum: 0, maximum: SAFE_INTEGER_MAX, description: 'Simulation tick number, from 0.' });
 export const DurationMs = (description = 'Wall-clock duration in milliseconds; the only non-deterministic field kind.') =>
   Type.Number({ minimum: 0, description });
@@ -54,15 +50,35 @@ export const Millijoules = (description: string) =>
   Type.Integer({ minimum: 0, maximum: SAFE_INTEGER_MAX, description: `${description} Integer millijoules (mJ).`, 'x-unit': 'mJ' });
 /** Signed millijoules, for deltas. */
 export const SignedMillijoules = (description: string) =>
-  Type.Integer({ minimum: -SAFE_INTEGER_MAX, maximum: SAFE_INTEGER_MAX, description: `${description} Integer millijoules (mJ), signed.`, 'x-unit': 'mJ' });
+  Type.Integer({
+    minimum: -SAFE_INTEGER_MAX,
+    maximum: SAFE_INTEGER_MAX,
+    description: `${description} Integer millijoules (mJ), signed.`,
+    'x-unit': 'mJ',
+  });
 /** Venture money: integer micro-EAU (1 EAU = 1,000,000 uEAU), so 1 mJ at multiplier 1.0 costs exactly 1 uEAU. */
 export const MicroEau = (description: string) =>
-  Type.Integer({ minimum: 0, maximum: SAFE_INTEGER_MAX, description: `${description} Integer micro-EAU (1 EAU = 1,000,000 uEAU).`, 'x-unit': 'uEAU' });
+  Type.Integer({
+    minimum: 0,
+    maximum: SAFE_INTEGER_MAX,
+    description: `${description} Integer micro-EAU (1 EAU = 1,000,000 uEAU).`,
+    'x-unit': 'uEAU',
+  });
 /** A ledger amount in the minor unit of the account it is posted to (uEAU, mJ, ...). */
 export const MinorUnits = (description: string) =>
-  Type.Integer({ minimum: 0, maximum: SAFE_INTEGER_MAX, description: `${description} Integer, in the minor unit of the account (uEAU for EAU accounts, mJ for energy accounts).`, 'x-unit': 'minor' });
+  Type.Integer({
+    minimum: 0,
+    maximum: SAFE_INTEGER_MAX,
+    description: `${description} Integer, in the minor unit of the account (uEAU for EAU accounts, mJ for energy accounts).`,
+    'x-unit': 'minor',
+  });
 export const SignedMinorUnits = (description: string) =>
-  Type.Integer({ minimum: -SAFE_INTEGER_MAX, maximum: SAFE_INTEGER_MAX, description: `${description} Signed integer in the account's minor unit.`, 'x-unit': 'minor' });
+  Type.Integer({
+    minimum: -SAFE_INTEGER_MAX,
+    maximum: SAFE_INTEGER_MAX,
+    description: `${description} Signed integer in the account's minor unit.`,
+    'x-unit': 'minor',
+  });
 
 export const Fraction = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
 export const SignedUnit = (description: string) => Type.Number({ minimum: -1, maximum: 1, description });
@@ -82,5 +98,4 @@ export function Payload<T extends Record<string, TSchema>>(properties: T, descri
 }
 
 /** Free-form JSON object (snapshots, terms, deltas) with bounded nesting left to the producer. */
-export const JsonObject = (description: string) =>
-  Type.Record(Type.String(), Type.Unknown(), { description });
+export const JsonObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });

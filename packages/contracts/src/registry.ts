@@ -75,7 +75,8 @@ export class SchemaRegistry {
         registered_at: TAXONOMY_REGISTERED_AT,
         example: def.example,
       });
-      if (!result.ok) throw new Error(`taxonomy type ${def.event_type} does not register: ${result.issues.map((i) => i.message).join('; ')}`);
+      if (!result.ok)
+        throw new Error(`taxonomy type ${def.event_type} does not register: ${result.issues.map((i) => i.message).join('; ')}`);
     }
     return registry;
   }
@@ -93,7 +94,13 @@ export class SchemaRegistry {
     if (Number(semver[1]) !== typeMajor) {
       return {
         ok: false,
-        issues: [issue('schema_version', 'major_mismatch', `major ${semver[1]} does not match ${event_type}; a breaking change is registered as a new type ending in .v${Number(semver[1])}`)],
+        issues: [
+          issue(
+            'schema_version',
+            'major_mismatch',
+            `major ${semver[1]} does not match ${event_type}; a breaking change is registered as a new type ending in .v${Number(semver[1])}`,
+          ),
+        ],
       };
     }
     const existing = this.#slots.get(event_type);
@@ -106,12 +113,23 @@ export class SchemaRegistry {
       const [, , prevMinor] = SEMVER.exec(prev)!.map(Number);
       const isPatch = Number(semver[2]) === prevMinor;
       if (isPatch && report.changed) {
-        return { ok: false, issues: [issue('schema_version', 'patch_changes_schema', `declared a patch over ${prev} but the schema changed; declare a minor (compatible) or a new major`)] };
+        return {
+          ok: false,
+          issues: [
+            issue(
+              'schema_version',
+              'patch_changes_schema',
+              `declared a patch over ${prev} but the schema changed; declare a minor (compatible) or a new major`,
+            ),
+          ],
+        };
       }
       if (report.breaking.length > 0) {
         return {
           ok: false,
-          issues: report.breaking.map((b) => issue('json_schema', 'breaking_change', `declared ${schema_version} (minor) over ${prev} but is breaking: ${b}`)),
+          issues: report.breaking.map((b) =>
+            issue('json_schema', 'breaking_change', `declared ${schema_version} (minor) over ${prev} but is breaking: ${b}`),
+          ),
         };
       }
     }
@@ -123,7 +141,7 @@ export class SchemaRegistry {
       deprecated: existing?.entry.deprecated ?? false,
       ...(existing?.entry.deprecation ? { deprecation: existing.entry.deprecation } : {}),
       references: registration.references ?? existing?.entry.references ?? [],
-      ...(registration.example ?? existing?.entry.example ? { example: registration.example ?? existing?.entry.example } : {}),
+      ...((registration.example ?? existing?.entry.example) ? { example: registration.example ?? existing?.entry.example } : {}),
     };
     this.#slots.set(event_type, { entry, check: undefined });
     return { ok: true, value: entry };
@@ -203,8 +221,14 @@ export class SchemaRegistry {
       if (!issues.some((i) => i.path === 'event_type')) issues.push(unknownType(envelope.event_type));
       return issues;
     }
-    if (typeof envelope.source_system === 'string' && envelope.source_system !== sourceSystemOf(envelope.event_type) && !issues.some((i) => i.path === 'source_system')) {
-      issues.push(issue('source_system', 'source_system_mismatch', `must be ${sourceSystemOf(envelope.event_type)} for ${envelope.event_type}`));
+    if (
+      typeof envelope.source_system === 'string' &&
+      envelope.source_system !== sourceSystemOf(envelope.event_type) &&
+      !issues.some((i) => i.path === 'source_system')
+    ) {
+      issues.push(
+        issue('source_system', 'source_system_mismatch', `must be ${sourceSystemOf(envelope.event_type)} for ${envelope.event_type}`),
+      );
     }
     const deprecation = slot.entry.deprecation;
     if (deprecation && typeof envelope.policy_bundle_id === 'string') {
@@ -250,4 +274,5 @@ function collect(check: TypeCheck<TSchema>, value: unknown, prefix: string): Val
 export const defaultRegistry: SchemaRegistry = SchemaRegistry.withTaxonomy();
 
 export const validateEnvelope = (value: unknown): Validated<EventEnvelopeV1> => defaultRegistry.validateEnvelope(value);
-export const validatePayload = (eventType: string, payload: unknown): Validated<Record<string, unknown>> => defaultRegistry.validatePayload(eventType, payload);
+export const validatePayload = (eventType: string, payload: unknown): Validated<Record<string, unknown>> =>
+  defaultRegistry.validatePayload(eventType, payload);

@@ -13,7 +13,9 @@ export const TASK_DEPENDENCIES_MAX = 1024;
 export const ToolCallSchema = Type.Object(
   {
     tool_name: SnakeCase('Registered tool name.'),
-    input: Type.Record(Type.String(), Type.Unknown(), { description: "Tool input; validated against the tool's input schema before it runs." }),
+    input: Type.Record(Type.String(), Type.Unknown(), {
+      description: "Tool input; validated against the tool's input schema before it runs.",
+    }),
   },
   { additionalProperties: false },
 );
@@ -33,7 +35,11 @@ export const TaskEnvelopeV1Schema = Type.Object(
     max_attempts: Type.Integer({ minimum: 1, maximum: 100, description: 'Attempts before the task fails for good.' }),
     timeout_ms: Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Time a worker has before the task is redelivered.' }),
     depends_on: Type.Array(Uuid(), { maxItems: TASK_DEPENDENCIES_MAX, description: 'Tasks that must complete first (DAG edges).' }),
-    idempotency_key: Type.String({ minLength: 1, maxLength: 256, description: 'Same key, same effect: a redelivered task is applied once.' }),
+    idempotency_key: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'Same key, same effect: a redelivered task is applied once.',
+    }),
     created_at: DateTime('When the task was created.'),
   },
   { additionalProperties: false, $id: 'TaskEnvelopeV1', title: 'TaskEnvelopeV1', description: 'A unit of work of a Track C workflow.' },

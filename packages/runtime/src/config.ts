@@ -33,7 +33,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const home = isAbsolute(homeRaw) ? homeRaw : resolve(cwd, homeRaw);
   const databaseUrl = env['KUSH_DATABASE_URL'] || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    issues.push({ path: 'KUSH_DATABASE_URL', message: 'KUSH_DATABASE_URL: must start with postgres:// (leave it unset for embedded SQLite)' });
+    issues.push({
+      path: 'KUSH_DATABASE_URL',
+      message: 'KUSH_DATABASE_URL: must start with postgres:// (leave it unset for embedded SQLite)',
+    });
   }
   const busUrl = env['KUSH_BUS_URL'] || undefined;
   if (busUrl && !/^nats:\/\//.test(busUrl)) {

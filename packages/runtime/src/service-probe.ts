@@ -26,7 +26,8 @@ const DEFAULT_URLS: Record<IntegrationService, string> = {
   postgres: 'postgres://postgres@127.0.0.1:5432/test',
   nats: 'nats://127.0.0.1:4222',
 };
-const ENV_NAMES: Record<IntegrationService, string> = { postgres: 'KUSH_DATABASE_URL', nats: 'KUSH_NATS_URL' };
+// KUSH_TEST_DATABASE_URL, not KUSH_DATABASE_URL: the latter would switch every command to PostgreSQL.
+const ENV_NAMES: Record<IntegrationService, string> = { postgres: 'KUSH_TEST_DATABASE_URL', nats: 'KUSH_NATS_URL' };
 
 /**
  * The URL integration tests should use for a service, or undefined when it is not reachable
@@ -36,7 +37,9 @@ export async function integrationTarget(service: IntegrationService, env: NodeJS
   const url = env[ENV_NAMES[service]] || DEFAULT_URLS[service];
   if (await probeTcp(url)) return url;
   if (env['CI'] === 'true') {
-    throw new Error(`${service} is not reachable at ${url}, and CI=true makes integration tests mandatory: start it (see .ci/run) or set ${ENV_NAMES[service]}`);
+    throw new Error(
+      `${service} is not reachable at ${url}, and CI=true makes integration tests mandatory: start it (see .ci/run) or set ${ENV_NAMES[service]}`,
+    );
   }
   return undefined;
 }

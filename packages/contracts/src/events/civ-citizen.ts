@@ -6,9 +6,11 @@ import { defineEvent } from './definition.js';
 const REF = ['EVENT_TAXONOMY 1.5', 'CIV-0103'];
 const Citizen = () => EntityId('Citizen id, e.g. citizen:17.');
 const Location = (d: string) => EntityId(`${d} Region id, e.g. region:4.`);
-const Education = (d: string) => Type.Integer({ minimum: 0, maximum: 5, description: `${d} 0 none, 1 primary, 2 secondary, 3 vocational, 4 tertiary, 5 doctoral.` });
+const Education = (d: string) =>
+  Type.Integer({ minimum: 0, maximum: 5, description: `${d} 0 none, 1 primary, 2 secondary, 3 vocational, 4 tertiary, 5 doctoral.` });
 const AgeYears = (d: string) => Type.Integer({ minimum: 0, maximum: 200, description: `${d} Whole years.` });
-const Career = (d: string) => SnakeCase(`${d} Sector or status: unemployed, student, agriculture, industry, services, energy, government, retired.`);
+const Career = (d: string) =>
+  SnakeCase(`${d} Sector or status: unemployed, student, agriculture, industry, services, energy, government, retired.`);
 
 export const civCitizenEvents = [
   defineEvent(
@@ -24,7 +26,13 @@ export const civCitizenEvents = [
       'Records a birth.',
     ),
     REF,
-    { tick_id: 5, citizen_id: 'citizen:1001', parent_ids: ['citizen:12', 'citizen:40'], birth_location: 'region:3', genetic_traits: ['resilient'] },
+    {
+      tick_id: 5,
+      citizen_id: 'citizen:1001',
+      parent_ids: ['citizen:12', 'citizen:40'],
+      birth_location: 'region:3',
+      genetic_traits: ['resilient'],
+    },
   ),
   defineEvent(
     'civ.citizen.education_updated.v1',
@@ -56,7 +64,15 @@ export const civCitizenEvents = [
       'Records a career transition.',
     ),
     REF,
-    { tick_id: 5, citizen_id: 'citizen:17', old_career: 'unemployed', new_career: 'industry', employer_id: 'firm:4', salary_before: 0, salary_after: 25000 },
+    {
+      tick_id: 5,
+      citizen_id: 'citizen:17',
+      old_career: 'unemployed',
+      new_career: 'industry',
+      employer_id: 'firm:4',
+      salary_before: 0,
+      salary_after: 25000,
+    },
   ),
   defineEvent(
     'civ.citizen.retired.v1',
@@ -92,7 +108,13 @@ export const civCitizenEvents = [
       'Records a death.',
     ),
     REF,
-    { tick_id: 5, citizen_id: 'citizen:17', death_age: 81, death_location: 'region:3', estate_distributed_to: [{ heir_id: 'citizen:1001', amount_joules: 9000000 }] },
+    {
+      tick_id: 5,
+      citizen_id: 'citizen:17',
+      death_age: 81,
+      death_location: 'region:3',
+      estate_distributed_to: [{ heir_id: 'citizen:1001', amount_joules: 9000000 }],
+    },
   ),
   defineEvent(
     'civ.citizen.metrics_updated.v1',
@@ -109,7 +131,14 @@ export const civCitizenEvents = [
       'Time-series snapshot of a citizen (the sampled panel in summary mode, everyone in full mode).',
     ),
     REF,
-    { tick_id: 5, citizen_id: 'citizen:17', age: 34, wealth: 125000, education_level: 2, satisfaction_score: 0.25, institution_affiliation: 'institution:1' },
+    {
+      tick_id: 5,
+      citizen_id: 'citizen:17',
+      age: 34,
+      wealth: 125000,
+      education_level: 2,
+      satisfaction_score: 0.25,
+      institution_affiliation: 'institution:1',
+    },
   ),
 ];
-

@@ -21,7 +21,13 @@ export const civConflictEvents = [
       'Records a declaration of war.',
     ),
     REF,
-    { tick_id: 30, aggressor_institution_id: 'institution:1', defender_institution_id: 'institution:3', reason: 'territorial_claim', military_strength_ratio: 1.4 },
+    {
+      tick_id: 30,
+      aggressor_institution_id: 'institution:1',
+      defender_institution_id: 'institution:3',
+      reason: 'territorial_claim',
+      military_strength_ratio: 1.4,
+    },
   ),
   defineEvent(
     'civ.conflict.treaty_signed.v1',
@@ -37,7 +43,14 @@ export const civConflictEvents = [
       'Records a treaty.',
     ),
     REF,
-    { tick_id: 12, party_1_id: 'institution:1', party_2_id: 'institution:2', treaty_type: 'trade_agreement', terms: { tariff_bp: 0 }, duration_ticks: 48 },
+    {
+      tick_id: 12,
+      party_1_id: 'institution:1',
+      party_2_id: 'institution:2',
+      treaty_type: 'trade_agreement',
+      terms: { tariff_bp: 0 },
+      duration_ticks: 48,
+    },
   ),
   defineEvent(
     'civ.conflict.territorial_control_changed.v1',
@@ -52,7 +65,13 @@ export const civConflictEvents = [
       'Records a conquest or cession.',
     ),
     REF,
-    { tick_id: 36, location_id: 'region:7', previous_controller_id: 'institution:3', new_controller_id: 'institution:1', population_affected: 210 },
+    {
+      tick_id: 36,
+      location_id: 'region:7',
+      previous_controller_id: 'institution:3',
+      new_controller_id: 'institution:1',
+      population_affected: 210,
+    },
   ),
   defineEvent(
     'civ.conflict.shadow_network_activated.v1',
@@ -67,6 +86,12 @@ export const civConflictEvents = [
       'Records a covert influence operation.',
     ),
     REF,
-    { tick_id: 20, network_id: 'shadow:1', network_type: 'spy_ring', target_institution_id: 'institution:2', influence_direction: 'destabilize' },
+    {
+      tick_id: 20,
+      network_id: 'shadow:1',
+      network_type: 'spy_ring',
+      target_institution_id: 'institution:2',
+      influence_direction: 'destabilize',
+    },
   ),
 ];

@@ -32,7 +32,12 @@ export const civEconomyEvents = [
         tick_id: TickId(),
         sender_id: EntityId('Account the value leaves.'),
         receiver_id: EntityId('Account the value enters.'),
-        amount: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Amount moved. Integer millijoules (mJ), positive.', 'x-unit': 'mJ' }),
+        amount: Type.Integer({
+          minimum: 1,
+          maximum: Number.MAX_SAFE_INTEGER,
+          description: 'Amount moved. Integer millijoules (mJ), positive.',
+          'x-unit': 'mJ',
+        }),
         transfer_reason: SnakeCase('Why the value moved: wage, purchase, tax, subsidy, production, consumption, inheritance, ...'),
         ledger_account_pair: Type.Object(
           { debit_account: EntityId('Account debited.'), credit_account: EntityId('Account credited.') },

@@ -51,7 +51,13 @@ export const civEnergyEvents = [
       'Records a change of energy reserves.',
     ),
     REF,
-    { tick_id: 3, storage_entity_id: 'producer:9', energy_qty_added: 200000, storage_capacity_before: 1000000, storage_capacity_after: 1200000 },
+    {
+      tick_id: 3,
+      storage_entity_id: 'producer:9',
+      energy_qty_added: 200000,
+      storage_capacity_before: 1000000,
+      storage_capacity_after: 1200000,
+    },
   ),
   defineEvent(
     'civ.energy.balance.v1',
@@ -61,7 +67,9 @@ export const civEnergyEvents = [
         supply_total: Millijoules('Energy generated plus discharged.'),
         demand_total: Millijoules('Energy consumed plus charged.'),
         reserves_delta: SignedMillijoules('Change of stored energy.'),
-        conservation_check_passed: Type.Boolean({ description: 'Generation = consumption + storage change + curtailment; false means a determinism bug.' }),
+        conservation_check_passed: Type.Boolean({
+          description: 'Generation = consumption + storage change + curtailment; false means a determinism bug.',
+        }),
       },
       'Records the energy conservation equation for the tick.',
     ),

@@ -23,7 +23,14 @@ export const civInstitutionEvents = [
       'Records an institution formation.',
     ),
     REF,
-    { tick_id: 0, institution_id: 'institution:2', institution_type: 'city_state', founder_id: 'citizen:3', location: 'region:1', initial_population: 120 },
+    {
+      tick_id: 0,
+      institution_id: 'institution:2',
+      institution_type: 'city_state',
+      founder_id: 'citizen:3',
+      location: 'region:1',
+      initial_population: 120,
+    },
   ),
   defineEvent(
     'civ.institution.state_changed.v1',
@@ -39,7 +46,14 @@ export const civInstitutionEvents = [
       'Records an institutional state transition.',
     ),
     REF,
-    { tick_id: 4, institution_id: 'institution:2', state_before: 'pending', state_after: 'active', reason: 'founding_quorum_reached', affected_citizens_count: 120 },
+    {
+      tick_id: 4,
+      institution_id: 'institution:2',
+      state_before: 'pending',
+      state_after: 'active',
+      reason: 'founding_quorum_reached',
+      affected_citizens_count: 120,
+    },
   ),
   defineEvent(
     'civ.institution.merged.v1',
@@ -53,7 +67,12 @@ export const civInstitutionEvents = [
       'Records a merger; population and assets are conserved.',
     ),
     REF,
-    { tick_id: 40, merging_institution_ids: ['institution:2', 'institution:5'], resulting_institution_id: 'institution:2', population_transferred: 300 },
+    {
+      tick_id: 40,
+      merging_institution_ids: ['institution:2', 'institution:5'],
+      resulting_institution_id: 'institution:2',
+      population_transferred: 300,
+    },
   ),
   defineEvent(
     'civ.institution.split.v1',
@@ -83,10 +102,7 @@ export const civInstitutionEvents = [
           { maxItems: 64, description: 'Where the members went.' },
         ),
         asset_liquidations: Type.Array(
-          Type.Object(
-            { recipient_id: EntityId('Account paid.'), amount: Millijoules('Amount paid.') },
-            { additionalProperties: false },
-          ),
+          Type.Object({ recipient_id: EntityId('Account paid.'), amount: Millijoules('Amount paid.') }, { additionalProperties: false }),
           { maxItems: 64, description: 'Treasury liquidation through the ledger.' },
         ),
       },

@@ -21,7 +21,14 @@ export const civPolicyEvents = [
       'Records policy evaluation and the control decision.',
     ),
     REF,
-    { tick_id: 3, policy_type: 'fiscal', policy_bundle_id: 'default@1', control_decision: 'raise_tax_rate', affected_entity_count: 100, evaluation_duration_ms: 0.4 },
+    {
+      tick_id: 3,
+      policy_type: 'fiscal',
+      policy_bundle_id: 'default@1',
+      control_decision: 'raise_tax_rate',
+      affected_entity_count: 100,
+      evaluation_duration_ms: 0.4,
+    },
   ),
   defineEvent(
     'civ.policy.applied.v1',
@@ -32,14 +39,25 @@ export const civPolicyEvents = [
         control_decision: SnakeCase('Control action applied.'),
         entities_affected: Count('Entities changed by the application.'),
         ledger_updates_count: Count('Ledger transfers the application booked.'),
-        state_delta: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()]), {
-          description: 'Changed parameters and aggregates, name to new value (numbers in their documented units).',
-        }),
+        state_delta: Type.Record(
+          Type.String({ pattern: '^[a-z][a-z0-9_]*$' }),
+          Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()]),
+          {
+            description: 'Changed parameters and aggregates, name to new value (numbers in their documented units).',
+          },
+        ),
       },
       'Records the actual application of a policy control.',
     ),
     REF,
-    { tick_id: 3, policy_type: 'fiscal', control_decision: 'raise_tax_rate', entities_affected: 100, ledger_updates_count: 100, state_delta: { income_tax_bp: 1200 } },
+    {
+      tick_id: 3,
+      policy_type: 'fiscal',
+      control_decision: 'raise_tax_rate',
+      entities_affected: 100,
+      ledger_updates_count: 100,
+      state_delta: { income_tax_bp: 1200 },
+    },
   ),
   defineEvent(
     'civ.policy.constraint_violation.v1',
@@ -55,6 +73,13 @@ export const civPolicyEvents = [
       'Records a violated constraint (CIV-0104).',
     ),
     [...REF, 'CIV-0104'],
-    { tick_id: 9, constraint_name: 'legitimacy_floor', entity_id: 'institution:2', actual_value: 0.18, max_value: 0.25, severity_level: 'warning' },
+    {
+      tick_id: 9,
+      constraint_name: 'legitimacy_floor',
+      entity_id: 'institution:2',
+      actual_value: 0.18,
+      max_value: 0.25,
+      severity_level: 'warning',
+    },
   ),
 ];

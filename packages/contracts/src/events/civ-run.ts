@@ -1,6 +1,18 @@
 // Taxonomy 1.1: simulation lifecycle (run.*, tick.*).
 import { Type } from '@sinclair/typebox';
-import { Count, DurationMs, ErrorCode, JsonObject, Payload, PolicyBundleId, SAFE_INTEGER_MAX, Sha256Hex, Text, TickId, Uuid } from '../primitives.js';
+import {
+  Count,
+  DurationMs,
+  ErrorCode,
+  JsonObject,
+  Payload,
+  PolicyBundleId,
+  SAFE_INTEGER_MAX,
+  Sha256Hex,
+  Text,
+  TickId,
+  Uuid,
+} from '../primitives.js';
 import { defineEvent } from './definition.js';
 
 const REF = ['EVENT_TAXONOMY 1.1', 'CIV-0001'];
@@ -97,6 +109,13 @@ export const civRunEvents = [
       'Marks tick completion with state verification.',
     ),
     REF,
-    { run_id: RUN, tick_id: 3, state_hash_after: HASH, sub_events_count: 40, duration_ms: 1.2, phase_hashes: [{ phase: 'demographics', state_hash: HASH }] },
+    {
+      run_id: RUN,
+      tick_id: 3,
+      state_hash_after: HASH,
+      sub_events_count: 40,
+      duration_ms: 1.2,
+      phase_hashes: [{ phase: 'demographics', state_hash: HASH }],
+    },
   ),
 ];

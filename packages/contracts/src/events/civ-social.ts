@@ -22,7 +22,14 @@ export const civSocialEvents = [
       'Records an epidemic.',
     ),
     REF,
-    { tick_id: 50, location_id: 'region:4', disease_type: 'influenza', infection_rate: 0.12, mortality_rate: 0.01, affected_population: 60 },
+    {
+      tick_id: 50,
+      location_id: 'region:4',
+      disease_type: 'influenza',
+      infection_rate: 0.12,
+      mortality_rate: 0.01,
+      affected_population: 60,
+    },
   ),
   defineEvent(
     'civ.social.unrest_escalated.v1',

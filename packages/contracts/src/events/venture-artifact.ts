@@ -1,7 +1,20 @@
 // Taxonomy 2.2: artifact compilation (artifact.*).
 import { Type } from '@sinclair/typebox';
 import { BUILD_STATUSES, IR_TYPES, PROVENANCE_PROVIDERS, TARGET_SURFACES } from '../enums.js';
-import { Count, DateTime, DurationMs, EntityId, Enum, ErrorCode, JsonObject, MicroEau, Payload, Sha256Hex, Text, Uuid } from '../primitives.js';
+import {
+  Count,
+  DateTime,
+  DurationMs,
+  EntityId,
+  Enum,
+  ErrorCode,
+  JsonObject,
+  MicroEau,
+  Payload,
+  Sha256Hex,
+  Text,
+  Uuid,
+} from '../primitives.js';
 import { defineEvent } from './definition.js';
 
 const REF = ['EVENT_TAXONOMY 2.2', 'TRACK_A_ARTIFACT_DETERMINISM_SPEC'];
@@ -80,7 +93,10 @@ export const ventureArtifactEvents = [
         build_id: Uuid('Build.'),
         provider: Enum(PROVENANCE_PROVIDERS, 'Provider.'),
         model_version: SemVer('Provider model or toolchain version.'),
-        signature: Type.String({ pattern: '^[A-Za-z0-9+/]{86}==$', description: 'Ed25519 signature (base64, 64 bytes) over canonical {artifact_id, provider, model_version, timestamp}.' }),
+        signature: Type.String({
+          pattern: '^[A-Za-z0-9+/]{86}==$',
+          description: 'Ed25519 signature (base64, 64 bytes) over canonical {artifact_id, provider, model_version, timestamp}.',
+        }),
         timestamp: DateTime('Attestation time.'),
       },
       'Records signed provenance evidence.',
@@ -110,4 +126,3 @@ export const ventureArtifactEvents = [
     { artifact_ir_id: IR, idempotency_key: 'sha256:' + HASH, cached_artifact_id: 'artifact:' + HASH.slice(0, 16), cache_age_ms: 1200 },
   ),
 ];
-

@@ -68,7 +68,13 @@ export const ventureComplianceEvents = [
       'Records a policy or regulatory breach.',
     ),
     REF,
-    { violation_id: EVID, violation_type: 'tool_misuse', severity_level: 'high', affected_workflow_id: CASE, remediation_action: 'escalate_to_human' },
+    {
+      violation_id: EVID,
+      violation_type: 'tool_misuse',
+      severity_level: 'high',
+      affected_workflow_id: CASE,
+      remediation_action: 'escalate_to_human',
+    },
   ),
   defineEvent(
     'venture.audit.log_entry.v1',
@@ -84,7 +90,14 @@ export const ventureComplianceEvents = [
       'Records a user or system action for audit.',
     ),
     REF,
-    { log_id: EVID, action_type: 'ledger_post', actor_id: 'system:relay', resource_id: 'acme:ledger', change_summary: 'posted 3 entries; chain ' + HASH.slice(0, 12), timestamp: '2026-02-21T00:00:00.000Z' },
+    {
+      log_id: EVID,
+      action_type: 'ledger_post',
+      actor_id: 'system:relay',
+      resource_id: 'acme:ledger',
+      change_summary: 'posted 3 entries; chain ' + HASH.slice(0, 12),
+      timestamp: '2026-02-21T00:00:00.000Z',
+    },
   ),
   defineEvent(
     'venture.compliance.policy_drift.v1',

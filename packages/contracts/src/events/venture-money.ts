@@ -20,7 +20,11 @@ export const ventureMoneyEvents = [
         scope_id: EntityId('Id within the scope type (workflow id, task id, workspace id, or "global").'),
         cap_amount: MicroEau('Most that may be spent under the intent.'),
         window: Window(),
-        ttl_ms: Type.Integer({ minimum: 1, maximum: 31_536_000_000, description: 'Lifetime in milliseconds from creation (at most a year).' }),
+        ttl_ms: Type.Integer({
+          minimum: 1,
+          maximum: 31_536_000_000,
+          description: 'Lifetime in milliseconds from creation (at most a year).',
+        }),
       },
       'Records a spend authorization request.',
     ),
@@ -49,14 +53,26 @@ export const ventureMoneyEvents = [
         entry_id: Uuid('Ledger transaction.'),
         debit_account: EntityId('Account debited (chart of accounts id).'),
         credit_account: EntityId('Account credited.'),
-        amount: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Amount, positive integer in the minor unit of the accounts.', 'x-unit': 'minor' }),
+        amount: Type.Integer({
+          minimum: 1,
+          maximum: Number.MAX_SAFE_INTEGER,
+          description: 'Amount, positive integer in the minor unit of the accounts.',
+          'x-unit': 'minor',
+        }),
         reference_id: EntityId('What caused the entry (CIV event id, intent id, tool call id).'),
         policy_bundle_id: PolicyBundleId(),
       },
       'Records a double-entry transaction.',
     ),
     REF,
-    { entry_id: INTENT, debit_account: 'acme:expense:tools', credit_account: 'acme:asset:budget', amount: 250000, reference_id: 'tool-call:1', policy_bundle_id: 'default@1' },
+    {
+      entry_id: INTENT,
+      debit_account: 'acme:expense:tools',
+      credit_account: 'acme:asset:budget',
+      amount: 250000,
+      reference_id: 'tool-call:1',
+      policy_bundle_id: 'default@1',
+    },
   ),
   defineEvent(
     'venture.budget.allocation_approved.v1',
@@ -86,7 +102,11 @@ export const ventureMoneyEvents = [
     Payload(
       {
         run_id: Uuid('Reconciliation run.'),
-        period: Type.String({ minLength: 1, maxLength: 64, description: 'Period reconciled, e.g. 2026-02-21, or run:<simulation run id>.' }),
+        period: Type.String({
+          minLength: 1,
+          maxLength: 64,
+          description: 'Period reconciled, e.g. 2026-02-21, or run:<simulation run id>.',
+        }),
         drift_amount: SignedMinorUnits('Ledger minus reference, summed.'),
         drift_pct: Type.Number({ minimum: -1e9, maximum: 1e9, description: 'Drift as a percentage of the total ledger balance.' }),
         status: Enum(RECONCILIATION_STATUSES, 'Outcome.'),
@@ -98,4 +118,3 @@ export const ventureMoneyEvents = [
     { run_id: INTENT, period: '2026-02-21', drift_amount: 0, drift_pct: 0, status: 'matched', timestamp: '2026-02-21T00:00:00.000Z' },
   ),
 ];
-

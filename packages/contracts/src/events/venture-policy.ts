@@ -21,7 +21,13 @@ export const venturePolicyEvents = [
       'Records a new policy bundle.',
     ),
     REF,
-    { bundle_id: 'default@2', version: 2, schema_snapshot: { content_hash: 'sha256:0', rules: [] }, published_at: '2026-02-21T00:00:00.000Z', effective_at: '2026-02-21T00:00:00.000Z' },
+    {
+      bundle_id: 'default@2',
+      version: 2,
+      schema_snapshot: { content_hash: 'sha256:0', rules: [] },
+      published_at: '2026-02-21T00:00:00.000Z',
+      effective_at: '2026-02-21T00:00:00.000Z',
+    },
   ),
   defineEvent(
     'venture.policy.evaluation_started.v1',
@@ -55,7 +61,12 @@ export const venturePolicyEvents = [
       'Records a policy decision.',
     ),
     REF,
-    { decision_id: EVAL, bundle_id: 'default@1', decision_result: 'allow', supporting_facts: [{ rule_id: 'r1', fact: 'role in [analyst, engineer]' }] },
+    {
+      decision_id: EVAL,
+      bundle_id: 'default@1',
+      decision_result: 'allow',
+      supporting_facts: [{ rule_id: 'r1', fact: 'role in [analyst, engineer]' }],
+    },
   ),
   defineEvent(
     'venture.policy.rollback_initiated.v1',
@@ -64,7 +75,10 @@ export const venturePolicyEvents = [
         rollback_id: Uuid('Rollback.'),
         bundle_id_being_revoked: BundleRef('Bundle revoked.'),
         new_bundle_id: BundleRef('Bundle restored.'),
-        affected_workflows: Type.Array(Uuid('Workflow.'), { maxItems: 10000, description: 'Running workflows pinned to the revoked bundle.' }),
+        affected_workflows: Type.Array(Uuid('Workflow.'), {
+          maxItems: 10000,
+          description: 'Running workflows pinned to the revoked bundle.',
+        }),
       },
       'Records a policy revocation and recovery.',
     ),
@@ -72,4 +86,3 @@ export const venturePolicyEvents = [
     { rollback_id: EVAL, bundle_id_being_revoked: 'default@2', new_bundle_id: 'default@1', affected_workflows: [] },
   ),
 ];
-

@@ -11,7 +11,12 @@ export const venturePrivacyEvents = [
   defineEvent(
     'venture.privacy.request_received.v1',
     Payload(
-      { request_id: Uuid('Request.'), request_type: Enum(PRIVACY_REQUEST_TYPES, 'Request type.'), subject_user_id: EntityId('Data subject.'), received_at: DateTime('Received.') },
+      {
+        request_id: Uuid('Request.'),
+        request_type: Enum(PRIVACY_REQUEST_TYPES, 'Request type.'),
+        subject_user_id: EntityId('Data subject.'),
+        received_at: DateTime('Received.'),
+      },
       'Records a data request (GDPR/CCPA).',
     ),
     REF,
@@ -20,7 +25,12 @@ export const venturePrivacyEvents = [
   defineEvent(
     'venture.privacy.request_processed.v1',
     Payload(
-      { request_id: Uuid('Request.'), status: Enum(PRIVACY_REQUEST_STATUSES, 'Outcome.'), data_collected_bytes: Count('Bytes collected or deleted.'), completion_timestamp: DateTime('Completed.') },
+      {
+        request_id: Uuid('Request.'),
+        status: Enum(PRIVACY_REQUEST_STATUSES, 'Outcome.'),
+        data_collected_bytes: Count('Bytes collected or deleted.'),
+        completion_timestamp: DateTime('Completed.'),
+      },
       'Records request fulfilment.',
     ),
     REF,

@@ -65,6 +65,10 @@ export const ventureUserEvents = [
       'Records a user deactivation.',
     ),
     REF,
-    { user_id: 'user:ada', offboarding_reason: 'contract_ended', residual_budget_disposal: { action: 'returned_to_workspace', amount: 2500000, recipient_id: 'acme:asset:budget' } },
+    {
+      user_id: 'user:ada',
+      offboarding_reason: 'contract_ended',
+      residual_budget_disposal: { action: 'returned_to_workspace', amount: 2500000, recipient_id: 'acme:asset:budget' },
+    },
   ),
 ];

@@ -1,7 +1,20 @@
 // Taxonomy 2.1: workflow orchestration (workflow.*, task.*).
 import { Type } from '@sinclair/typebox';
 import { AGENT_ROLES } from '../enums.js';
-import { Count, DurationMs, Enum, ErrorCode, JsonObject, MicroEau, Payload, PolicyBundleId, SnakeCase, Text, Uuid, WorkspaceId } from '../primitives.js';
+import {
+  Count,
+  DurationMs,
+  Enum,
+  ErrorCode,
+  JsonObject,
+  MicroEau,
+  Payload,
+  PolicyBundleId,
+  SnakeCase,
+  Text,
+  Uuid,
+  WorkspaceId,
+} from '../primitives.js';
 import { defineEvent } from './definition.js';
 
 const REF = ['EVENT_TAXONOMY 2.1', 'TRACK_C_CONTROL_PLANE'];
@@ -107,4 +120,3 @@ export const ventureWorkflowEvents = [
     { task_id: TASK, workflow_id: WF, error_code: 'TOOL_DENIED', error_message: 'role analyst may not call deploy', partial_results: {} },
   ),
 ];
-

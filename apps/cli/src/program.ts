@@ -1,0 +1,25 @@
+// The `kush` command tree. Each area registers its commands from commands/<area>.ts.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerRunCommand } from './commands/run.js';
+import { registerSchemaCommands } from './commands/schemas.js';
+import { registerValidateCommand } from './commands/validate.js';
+
+export const CLI_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+export function buildProgram(): Command {
+  const program = new Command('kush')
+    .description(
+      'Kush: a deterministic civilization simulation (CIV) joined to a governed control plane for autonomous agents (Venture)\n' +
+        'through versioned event contracts and an event bus. Data lives in .kush/ unless KUSH_HOME says otherwise.',
+    )
+    .version(CLI_VERSION, '-V, --version', 'print the version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: true });
+
+  registerRunCommand(program);
+  registerSchemaCommands(program);
+  registerValidateCommand(program);
+  return program;
+}
