@@ -22,8 +22,8 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@kush/*/src/*', '@kush/*/dist/*', '**/packages/*/src/**', '../../packages/**', '../../../packages/**'], message: "Import another package only through its entry point ('@kush/<name>')." }],
-      },
+        { patterns: [{ group: ['@kush/*/src/*', '@kush/*/dist/*', '**/packages/*/src/**', '../../packages/**', '../../../packages/**'], message: "Import another package only through its entry point ('@kush/<name>')." }] },
+      ],
     },
   },
   {
@@ -36,3 +36,4 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
 );
+

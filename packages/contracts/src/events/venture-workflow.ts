@@ -1,5 +1,4 @@
 // Taxonomy 2.1: workflow orchestration (workflow.*, task.*).
-import { Type } from '@sinclair/typebox';
 import { AGENT_ROLES } from '../enums.js';
 import {
   Count,
