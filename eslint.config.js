@@ -5,10 +5,19 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nonDeterministic = [
-  { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Math.random is forbidden here: draw from the run\'s ChaCha20 sub-stream.' },
-  { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Date.now is forbidden here: time comes from the tick or the event.' },
+  {
+    selector: "MemberExpression[object.name='Math'][property.name='random']",
+    message: "Math.random is forbidden here: draw from the run's ChaCha20 sub-stream.",
+  },
+  {
+    selector: "MemberExpression[object.name='Date'][property.name='now']",
+    message: 'Date.now is forbidden here: time comes from the tick or the event.',
+  },
   { selector: "NewExpression[callee.name='Date']", message: 'new Date() is forbidden here: time comes from the tick or the event.' },
-  { selector: "MemberExpression[object.name='performance'][property.name='now']", message: 'performance.now is forbidden here except for duration_ms fields (see docs/ARCHITECTURE.md).' },
+  {
+    selector: "MemberExpression[object.name='performance'][property.name='now']",
+    message: 'performance.now is forbidden here except for duration_ms fields (see docs/ARCHITECTURE.md).',
+  },
 ];
 
 export default tseslint.config(
@@ -22,7 +31,14 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@kush/*/src/*', '@kush/*/dist/*', '**/packages/*/src/**', '../../packages/**', '../../../packages/**'], message: "Import another package only through its entry point ('@kush/<name>')." }] },
+        {
+          patterns: [
+            {
+              group: ['@kush/*/src/*', '@kush/*/dist/*', '**/packages/*/src/**', '../../packages/**', '../../../packages/**'],
+              message: "Import another package only through its entry point ('@kush/<name>').",
+            },
+          ],
+        },
       ],
     },
   },
@@ -36,4 +52,3 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
 );
-

@@ -16,9 +16,15 @@ export const EventEnvelopeV1Schema = Type.Object(
     task_id: Uuid('Parent task (for CIV events: the tick).'),
     trace_id: Uuid('End-to-end trace.'),
     policy_bundle_id: PolicyBundleId(),
-    payload: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'Event-specific data, validated against the payload schema of event_type.',
-    }),
+    payload: Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        ...{
+          description: 'Event-specific data, validated against the payload schema of event_type.',
+        },
+      },
+    ),
     created_at: DateTime('ISO 8601 with a zone. For simulation events, derived from simulation time.'),
     source_system: Enum(SOURCE_SYSTEMS, 'System that emitted the event.'),
     replay_token: Type.String({

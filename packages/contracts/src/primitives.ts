@@ -98,4 +98,4 @@ export function Payload<T extends Record<string, TSchema>>(properties: T, descri
 }
 
 /** Free-form JSON object (snapshots, terms, deltas) with bounded nesting left to the producer. */
-export const JsonObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
+export const JsonObject = (description: string) => Type.Object({}, { additionalProperties: true, description });

@@ -13,9 +13,15 @@ export const TASK_DEPENDENCIES_MAX = 1024;
 export const ToolCallSchema = Type.Object(
   {
     tool_name: SnakeCase('Registered tool name.'),
-    input: Type.Record(Type.String(), Type.Unknown(), {
-      description: "Tool input; validated against the tool's input schema before it runs.",
-    }),
+    input: Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        ...{
+          description: "Tool input; validated against the tool's input schema before it runs.",
+        },
+      },
+    ),
   },
   { additionalProperties: false },
 );
