@@ -98,18 +98,31 @@ function toZod(s) {
   }
 }
 const zodEnvelope = toZod(JSON.parse(readFileSync(join(schemasDir, 'EventEnvelopeV1.schema.json'), 'utf8')));
-const zodPayloads = new Map(EVENT_TYPES.map((t) => [t, toZod(JSON.parse(readFileSync(join(schemasDir, 'events', `${t}.schema.json`), 'utf8')))]));
+const zodPayloads = new Map(
+  EVENT_TYPES.map((t) => [t, toZod(JSON.parse(readFileSync(join(schemasDir, 'events', `${t}.schema.json`), 'utf8')))]),
+);
 const zodValidate = (e) => zodEnvelope.safeParse(e).success && zodPayloads.get(e.event_type).safeParse(e.payload).success;
 
 // Each validator must also refuse what the others refuse.
 const broken = { ...envelopes[5], payload: { ...envelopes[5].payload, clearing_efficiency: 2 } };
-for (const [name, v] of [['typebox', typebox], ['ajv', ajvValidate], ['zod', zodValidate]]) {
+for (const [name, v] of [
+  ['typebox', typebox],
+  ['ajv', ajvValidate],
+  ['zod', zodValidate],
+]) {
   if (v(broken)) throw new Error(`${name} accepted an invalid envelope`);
 }
 
 const results = [measure('typebox (kush)', typebox), measure('ajv 8', ajvValidate), measure('zod 4', zodValidate)];
 const [tb, aj, zd] = results.map((r) => r.envelopes_per_s);
-const summary = { envelopes: ENVELOPES, types: EVENT_TYPES.length, seconds_per_validator: seconds, results, ratio_typebox_to_zod: +(tb / zd).toFixed(1), ratio_typebox_to_ajv: +(tb / aj).toFixed(2) };
+const summary = {
+  envelopes: ENVELOPES,
+  types: EVENT_TYPES.length,
+  seconds_per_validator: seconds,
+  results,
+  ratio_typebox_to_zod: +(tb / zd).toFixed(1),
+  ratio_typebox_to_ajv: +(tb / aj).toFixed(2),
+};
 if (json) {
   console.log(JSON.stringify(summary));
 } else {

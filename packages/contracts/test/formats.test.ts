@@ -22,10 +22,16 @@ const dateLike = fc
 
 describe('isDateTime', () => {
   it('agrees with the RFC 3339 pattern on date-like strings', () => {
-    fc.assert(fc.property(dateLike, (text) => isDateTime(text) === reference.test(text)), { numRuns: 5000 });
+    fc.assert(
+      fc.property(dateLike, (text) => isDateTime(text) === reference.test(text)),
+      { numRuns: 5000 },
+    );
   });
   it('agrees with it on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (text) => isDateTime(text) === reference.test(text)), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (text) => isDateTime(text) === reference.test(text)),
+      { numRuns: 5000 },
+    );
   });
 });
 
