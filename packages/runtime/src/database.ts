@@ -53,22 +53,25 @@ export async function openDatabase<DB>(options: OpenDatabaseOptions): Promise<Da
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
       throw new Error(`schema: must match ${SCHEMA_NAME.source}`);
     }
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? POSTGRES_POOL_SIZE_MAX });
     if (options.schema) {
-      const schema = options.schema;
-      const client = await pool.connect();
+      // Create the schema on a short-lived connection, then give every pooled connection the
+      // schema as its search_path at startup (a SET after connect would race the first query).
+      const setup = new pg.Client({ connectionString: options.url });
+      await setup.connect();
       try {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+        await setup.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
       } catch (error) {
         // Two processes creating the same schema at once race on the catalog; the loser can go on.
         if ((error as { code?: string }).code !== '23505') throw error;
       } finally {
-        client.release();
+        await setup.end();
       }
-      pool.on('connect', (c) => {
-        void c.query(`SET search_path TO ${schema}, public`);
-      });
     }
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? POSTGRES_POOL_SIZE_MAX,
+      ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}),
+    });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { dialect: 'postgres', db, sqlite: undefined, pool, schema: options.schema, close: () => db.destroy() };
   }

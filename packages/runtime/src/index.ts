@@ -5,3 +5,4 @@ export * from './database.js';
 export * from './clock.js';
 export * from './ids.js';
 export * from './service-probe.js';
+export * from './migrations.js';
