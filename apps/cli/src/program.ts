@@ -1,6 +1,7 @@
 // The `kush` command tree. Each area registers its commands from commands/<area>.ts.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerComplianceCommands } from './commands/compliance.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchemaCommands } from './commands/schemas.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
 
+  registerComplianceCommands(program);
   registerRunCommand(program);
   registerSchemaCommands(program);
   registerValidateCommand(program);
