@@ -1,0 +1,66 @@
+// A worker takes task deliveries from the queue and carries them out. A task envelope that fails
+// validation is dropped (acknowledged, counted, logged): nothing of it runs. If carrying out the
+// task fails for a reason outside the task (the bus is unreachable), the delivery is not
+// acknowledged and comes back.
+import { formatIssues, validateTaskEnvelope } from '@kush/contracts';
+import type { Logger } from '@kush/runtime';
+import type { TaskExecutor } from './task-executor.js';
+import type { TaskConsumer, TaskDelivery, TaskQueue } from './task-queue.js';
+
+/** Most tasks one worker carries out at once. */
+export const WORKER_CONCURRENCY_MAX = 1_024;
+/** Delay before a delivery that failed for an infrastructure reason is retried. */
+export const INFRASTRUCTURE_RETRY_DELAY_MS = 1_000;
+
+export interface WorkerStats {
+  completed: number;
+  retrying: number;
+  failed: number;
+  invalid: number;
+  redelivered: number;
+  infrastructure_errors: number;
+}
+
+export class Worker {
+  readonly stats: WorkerStats = { completed: 0, retrying: 0, failed: 0, invalid: 0, redelivered: 0, infrastructure_errors: 0 };
+  #consumer: TaskConsumer | undefined;
+
+  constructor(
+    private readonly queue: TaskQueue,
+    private readonly executor: TaskExecutor,
+    private readonly logger?: Logger,
+  ) {}
+
+  async start(concurrency: number): Promise<void> {
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > WORKER_CONCURRENCY_MAX) {
+      throw new RangeError(`concurrency: must be an integer from 1 to ${WORKER_CONCURRENCY_MAX}`);
+    }
+    this.#consumer = await this.queue.consume((d) => this.#handle(d), { concurrency });
+  }
+
+  async #handle(delivery: TaskDelivery): Promise<void> {
+    const valid = validateTaskEnvelope(delivery.task);
+    if (!valid.ok) {
+      this.stats.invalid++;
+      this.logger?.error({ issues: valid.issues }, `dropping an invalid task envelope:\n${formatIssues(valid.issues)}`);
+      await delivery.ack();
+      return;
+    }
+    if (delivery.deliveries > 1) this.stats.redelivered++;
+    try {
+      const outcome = await this.executor.execute(valid.value);
+      this.stats[outcome]++;
+    } catch (error) {
+      this.stats.infrastructure_errors++;
+      this.logger?.warn({ err: error, task_id: valid.value.task_id }, 'task delivery failed; it will be delivered again');
+      await delivery.nak(INFRASTRUCTURE_RETRY_DELAY_MS);
+      return;
+    }
+    await delivery.ack();
+  }
+
+  async stop(): Promise<void> {
+    await this.#consumer?.close();
+    this.#consumer = undefined;
+  }
+}
