@@ -1,6 +1,6 @@
 // Builders of venture.policy.* events. Outside a workflow (publish, rollback, `kush policy eval`)
-// the envelope's workflow and task ids are the workspace's policy scope id, a UUID derived from
-// the workspace, because the envelope requires them.
+// the envelope's workflow and task ids are the workspace's scope id, a UUID derived from the
+// workspace, because the envelope requires them.
 import { createEnvelope, deterministicUuid, type EventEnvelopeV1 } from '@kush/contracts';
 import type { EventPlace } from '../workflow/control-events.js';
 import type { PolicyDecision, SupportingFact } from './policy-bundle.js';
@@ -10,11 +10,11 @@ export const POLICY_EVALUATION_STARTED = 'venture.policy.evaluation_started.v1';
 export const POLICY_DECISION_MADE = 'venture.policy.decision_made.v1';
 export const POLICY_ROLLBACK_INITIATED = 'venture.policy.rollback_initiated.v1';
 
-/** The workflow/task id of workspace-level policy events. */
-export const policyScopeId = (workspaceId: string): string => deterministicUuid('kush.control.policy-scope', workspaceId);
+/** The workflow/task id of a workspace's events that belong to no workflow (policy, users, audit). */
+export const workspaceScopeId = (workspaceId: string): string => deterministicUuid('kush.control.workspace-scope', workspaceId);
 
-export function policyPlace(workspaceId: string, bundleId: string, createdAt: string): EventPlace {
-  const scope = policyScopeId(workspaceId);
+export function workspacePlace(workspaceId: string, bundleId: string, createdAt: string): EventPlace {
+  const scope = workspaceScopeId(workspaceId);
   return { workflow_id: scope, trace_id: scope, policy_bundle_id: bundleId, created_at: createdAt };
 }
 

@@ -65,7 +65,8 @@ function tokenize(text: string): Refusable<Token[]> {
         value += text[j];
         j++;
       }
-      if (j >= text.length) return refused(controlIssue('INVALID_EXPRESSION', `at ${i}`, 'unterminated string'));
+      if (j >= text.length)
+        return refused(controlIssue('INVALID_EXPRESSION', '(expression)', `unterminated string starting at character ${i}`));
       tokens.push({ kind: 'str', value, at: i });
       i = j + 1;
       continue;
@@ -82,7 +83,7 @@ function tokenize(text: string): Refusable<Token[]> {
       i += word[0].length;
       continue;
     }
-    return refused(controlIssue('INVALID_EXPRESSION', `at ${i}`, `unexpected character ${JSON.stringify(c)}`));
+    return refused(controlIssue('INVALID_EXPRESSION', '(expression)', `unexpected character ${JSON.stringify(c)} at character ${i}`));
   }
   return accepted(tokens);
 }
@@ -329,7 +330,7 @@ export function compileExpression(text: string, path = 'when'): Refusable<Compil
   if (text.length > EXPRESSION_LENGTH_MAX)
     return refused(controlIssue('INVALID_EXPRESSION', path, `is longer than ${EXPRESSION_LENGTH_MAX} characters`));
   const tokens = tokenize(text);
-  if (!tokens.ok) return refused(...tokens.issues.map((i) => controlIssue(i.code, path, i.message)));
+  if (!tokens.ok) return refused(...tokens.issues.map((i) => controlIssue(i.code, path, i.message.slice(i.message.indexOf(': ') + 2))));
   if (tokens.value.length === 0) return refused(controlIssue('INVALID_EXPRESSION', path, 'is empty'));
   const parser = new Parser(tokens.value);
   try {
