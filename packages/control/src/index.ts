@@ -32,3 +32,4 @@ export * from './tenancy/workspaces.js';
 export * from './tenancy/users.js';
 export * from './tenancy/user-budgets.js';
 export * from './control-plane.js';
+export * from './agents/chat-completion-agent.js';
