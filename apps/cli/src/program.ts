@@ -5,6 +5,11 @@ import { registerComplianceCommands } from './commands/compliance.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchemaCommands } from './commands/schemas.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerPolicyCommands } from './commands/policy.js';
+import { registerUserCommands } from './commands/user.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { registerWorkflowCommands } from './commands/workflow.js';
+import { registerWorkspaceCommands } from './commands/workspace.js';
 
 export const CLI_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -23,5 +28,10 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerSchemaCommands(program);
   registerValidateCommand(program);
+  registerWorkflowCommands(program);
+  registerWorkerCommand(program);
+  registerPolicyCommands(program);
+  registerWorkspaceCommands(program);
+  registerUserCommands(program);
   return program;
 }

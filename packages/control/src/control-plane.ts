@@ -200,7 +200,7 @@ export class ControlPlane {
     const plan = this.replan(row);
     if (!plan.ok) return plan;
     const events: EventEnvelopeV1[] = [];
-    for await (const e of this.options.log.read(workspaceId)) if (e.workflow_id === workflowId) events.push(e);
+    for await (const e of this.options.log.read(workspaceId, workflowId)) events.push(e);
     const { fold, refusals } = WorkflowFold.rebuild(events);
     const state = fold.get(workflowId);
     return accepted(statusReport(row, plan.value, state, refusals));

@@ -33,3 +33,8 @@ export * from './tenancy/users.js';
 export * from './tenancy/user-budgets.js';
 export * from './control-plane.js';
 export * from './agents/chat-completion-agent.js';
+export * from './execution/database-event-log.js';
+export * from './execution/database-budget-gate.js';
+export * from './execution/jetstream-transport.js';
+export * from './tenancy/database-user-budgets.js';
+export * from './control-runtime.js';

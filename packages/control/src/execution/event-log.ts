@@ -11,8 +11,8 @@ export interface EventFollower {
 export interface ControlEventLog {
   /** Appends events of one workspace, in order; an event id already in the log is dropped. */
   append(workspaceId: string, events: readonly EventEnvelopeV1[]): Promise<void>;
-  /** Every event of the workspace, in log order. */
-  read(workspaceId: string): AsyncIterable<EventEnvelopeV1>;
+  /** Every event of the workspace (of one workflow, if given), in log order. */
+  read(workspaceId: string, workflowId?: string): AsyncIterable<EventEnvelopeV1>;
   /**
    * Calls `handler` with each event appended to the workspace after this call returns, in log
    * order, one at a time (the next waits for the previous handler).
@@ -47,8 +47,8 @@ export class MemoryEventLog implements ControlEventLog {
     }
   }
 
-  async *read(workspaceId: string): AsyncIterable<EventEnvelopeV1> {
-    yield* [...this.#log(workspaceId).events];
+  async *read(workspaceId: string, workflowId?: string): AsyncIterable<EventEnvelopeV1> {
+    yield* this.#log(workspaceId).events.filter((e) => !workflowId || e.workflow_id === workflowId);
   }
 
   events(workspaceId: string): readonly EventEnvelopeV1[] {

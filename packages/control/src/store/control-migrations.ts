@@ -2,7 +2,7 @@
 import { migrateToLatest, type Database } from '@kush/runtime';
 import type { Kysely, Migration } from 'kysely';
 
-const migrations: Record<string, Migration> = {
+const migrationsFor = (dialect: 'sqlite' | 'postgres'): Record<string, Migration> => ({
   '2026-11-22-001-control': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -56,8 +56,47 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('control_workflows_by_workspace').on('control_workflows').columns(['workspace_id', 'status']).execute();
     },
   },
-};
+  // The embedded event log (until the bus package carries control's events) and the budgets the
+  // embedded budget gate charges against.
+  '2026-11-22-002-control-events-budgets': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('control_events')
+        .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('envelope', 'text', (c) => c.notNull())
+        .addUniqueConstraint('control_events_id', ['workspace_id', 'event_id'])
+        .execute();
+      await db.schema
+        .createIndex('control_events_by_workflow')
+        .on('control_events')
+        .columns(['workspace_id', 'workflow_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('control_budgets')
+        .addColumn('workspace_id', 'text', (c) => c.primaryKey())
+        .addColumn('limit_ueau', 'bigint', (c) => c.notNull())
+        .addColumn('spent_ueau', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('control_charges')
+        .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('amount_ueau', 'bigint', (c) => c.notNull())
+        .addColumn('tool_name', 'text', (c) => c.notNull())
+        .addColumn('workflow_id', 'text', (c) => c.notNull())
+        .addColumn('task_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+});
 
 export async function migrateControl(database: Database<unknown>): Promise<void> {
-  await migrateToLatest(database, 'control', migrations);
+  await migrateToLatest(database, 'control', migrationsFor(database.dialect));
 }

@@ -1,5 +1,6 @@
 // The control part's own tables (prefixed control_), in the shared database. Every row carries
 // its workspace: queries always filter by it, so nothing crosses from one tenant to another.
+import type { Generated } from 'kysely';
 
 export interface ControlWorkspaceRow {
   workspace_id: string;
@@ -49,7 +50,36 @@ export interface ControlWorkflowRow {
   error_code: string | null;
 }
 
+export interface ControlEventRow {
+  seq: Generated<number>;
+  workspace_id: string;
+  event_id: string;
+  event_type: string;
+  workflow_id: string;
+  /** The envelope as JSON. */
+  envelope: string;
+}
+
+export interface ControlBudgetRow {
+  workspace_id: string;
+  limit_ueau: number;
+  spent_ueau: number;
+}
+
+export interface ControlChargeRow {
+  idempotency_key: string;
+  workspace_id: string;
+  amount_ueau: number;
+  tool_name: string;
+  workflow_id: string;
+  task_id: string;
+  created_at: string;
+}
+
 export interface ControlTables {
+  control_events: ControlEventRow;
+  control_budgets: ControlBudgetRow;
+  control_charges: ControlChargeRow;
   control_workspaces: ControlWorkspaceRow;
   control_users: ControlUserRow;
   control_policy_bundles: ControlPolicyBundleRow;

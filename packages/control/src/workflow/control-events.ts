@@ -130,7 +130,7 @@ export const violationDetected = (
     remediation_action: 'suspend_workflow' | 'revoke_authorization' | 'escalate_to_human' | 'auto_remediate';
   },
 ) => {
-  const violation_id = deterministicUuid(VIOLATION_DETECTED, p.task_id, p.attempt, p.call_index);
+  const violation_id = deterministicUuid('kush.control.violation', p.task_id, p.attempt, p.call_index);
   return envelope(VIOLATION_DETECTED, place, p.task_id, [p.task_id, p.attempt, p.call_index], {
     violation_id,
     violation_type: p.violation_type,

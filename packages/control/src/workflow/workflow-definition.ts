@@ -134,3 +134,14 @@ export function parseWorkflowText(text: string): Refusable<WorkflowFile> {
   }
   return validateWorkflowFile(doc);
 }
+
+/** Parses a YAML (or JSON) document, for files other than workflows (policy bundles, contexts). */
+export function parseYamlText(text: string, path = '(file)'): Refusable<unknown> {
+  if (text.length > WORKFLOW_FILE_BYTES_MAX)
+    return refused(controlIssue('INVALID_FILE', path, `is larger than ${WORKFLOW_FILE_BYTES_MAX} bytes`));
+  try {
+    return accepted(parseYaml(text, { maxAliasCount: 100 }) as unknown);
+  } catch (error) {
+    return refused(controlIssue('INVALID_FILE', path, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`));
+  }
+}
