@@ -37,7 +37,15 @@ export async function withControl<T>(work: (runtime: ControlRuntime) => Promise<
   const database = await openStorage<unknown>(config);
   let runtime: ControlRuntime | undefined;
   try {
-    runtime = await openControlRuntime({ database, busUrl: config.busUrl, logger: createLogger('control') });
+    const ackWait = process.env['KUSH_CONTROL_ACK_WAIT_MS'];
+    runtime = await openControlRuntime({
+      database,
+      busUrl: config.busUrl,
+      // Stream names and the redelivery deadline; tests give each run its own streams.
+      streamPrefix: process.env['KUSH_CONTROL_STREAM_PREFIX'] || undefined,
+      ackWaitMs: ackWait ? parseIntegerFlag('KUSH_CONTROL_ACK_WAIT_MS', ackWait, { min: 100, max: 3_600_000 }) : undefined,
+      logger: createLogger('control'),
+    });
     return await work(runtime);
   } finally {
     await runtime?.close();

@@ -127,7 +127,7 @@ class JetStreamEventLog implements ControlEventLog {
     const count = info.state.subjects?.[this.#subject(workspaceId)] ?? 0;
     if (count === 0) return;
     const consumer = await this.t.js.consumers.get(this.t.names.events_stream, {
-      filter_subjects: [this.#subject(workspaceId)],
+      filter_subjects: this.#subject(workspaceId),
       deliver_policy: DeliverPolicy.All,
     });
     const messages = await consumer.consume();
@@ -148,7 +148,7 @@ class JetStreamEventLog implements ControlEventLog {
     // Start right after the stream's last message: events appended once follow() returns are seen.
     const info = await this.t.jsm.streams.info(this.t.names.events_stream);
     const consumer = await this.t.js.consumers.get(this.t.names.events_stream, {
-      filter_subjects: [this.#subject(workspaceId)],
+      filter_subjects: this.#subject(workspaceId),
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: info.state.last_seq + 1,
     });
