@@ -16,29 +16,100 @@ const EVENT_WRITE_BATCH_ROWS = 500;
 
 type Handler = (event: EventEnvelopeV1) => Promise<void> | void;
 
+interface PendingAppend {
+  readonly workspaceId: string;
+  readonly events: readonly EventEnvelopeV1[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export class DatabaseEventLog implements ControlEventLog {
   readonly #db: Kysely<ControlTables>;
   readonly #followers = new Map<string, Set<Delivery>>();
+  readonly #pending: PendingAppend[] = [];
+  readonly #sqlite: Database<unknown>['sqlite'];
+  #insertStatement: { run(...values: unknown[]): { changes: number } } | undefined;
+  #scheduled = false;
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(database: Database<unknown>) {
     this.#db = database.db as Kysely<ControlTables>;
+    this.#sqlite = database.sqlite;
   }
 
-  async append(workspaceId: string, events: readonly EventEnvelopeV1[]): Promise<void> {
-    if (events.length === 0) return;
+  // Prepared on first use: the table exists only once the control migrations ran.
+  get #insert() {
+    if (!this.#sqlite) return undefined;
+    this.#insertStatement ??= this.#sqlite.prepare<unknown[]>(
+      'INSERT INTO control_events (workspace_id, event_id, event_type, workflow_id, envelope) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id, event_id) DO NOTHING',
+    );
+    return this.#insertStatement;
+  }
+
+  /**
+   * Appends are grouped: every append made while a write is being prepared goes into the same
+   * transaction (group commit), in call order, so many small appends cost one commit.
+   */
+  append(workspaceId: string, events: readonly EventEnvelopeV1[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
     for (const e of events) {
       const valid = validateEnvelope(e);
-      if (!valid.ok) throw new ControlError(fromValidationIssues('INVALID_EVENT', valid.issues, e.event_type));
+      if (!valid.ok) return Promise.reject(new ControlError(fromValidationIssues('INVALID_EVENT', valid.issues, e.event_type)));
     }
-    const fresh: EventEnvelopeV1[] = [];
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ workspaceId, events, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => void this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    // One write at a time; appends that arrive meanwhile wait for the next group.
+    await this.#writing;
+    const group = this.#pending.splice(0);
+    this.#scheduled = false;
+    if (group.length === 0) return;
+    let done!: () => void;
+    this.#writing = new Promise<void>((r) => (done = r));
+    const fresh: { workspaceId: string; event: EventEnvelopeV1 }[] = [];
+    try {
+      if (this.#insert) this.#writeSqlite(group, fresh);
+      else await this.#writeKysely(group, fresh);
+    } catch (error) {
+      for (const g of group) g.reject(error);
+      done();
+      return;
+    }
+    done();
+    for (const { workspaceId, event } of fresh) for (const f of this.#followers.get(workspaceId) ?? []) f.push(event);
+    for (const g of group) g.resolve();
+  }
+
+  /** SQLite: one prepared statement, one synchronous transaction (the hot path of embedded runs). */
+  #writeSqlite(group: readonly PendingAppend[], fresh: { workspaceId: string; event: EventEnvelopeV1 }[]): void {
+    const insert = this.#insert!;
+    this.#sqlite!.transaction(() => {
+      for (const g of group) {
+        for (const e of g.events) {
+          if (insert.run(g.workspaceId, e.event_id, e.event_type, e.workflow_id, JSON.stringify(e)).changes === 1)
+            fresh.push({ workspaceId: g.workspaceId, event: e });
+        }
+      }
+    })();
+  }
+
+  async #writeKysely(group: readonly PendingAppend[], fresh: { workspaceId: string; event: EventEnvelopeV1 }[]): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
-      for (let i = 0; i < events.length; i += EVENT_WRITE_BATCH_ROWS) {
-        const chunk = events.slice(i, i + EVENT_WRITE_BATCH_ROWS);
+      const rows = group.flatMap((g) => g.events.map((e) => ({ g, e })));
+      for (let i = 0; i < rows.length; i += EVENT_WRITE_BATCH_ROWS) {
+        const chunk = rows.slice(i, i + EVENT_WRITE_BATCH_ROWS);
         const inserted = await trx
           .insertInto('control_events')
           .values(
-            chunk.map((e) => ({
-              workspace_id: workspaceId,
+            chunk.map(({ g, e }) => ({
+              workspace_id: g.workspaceId,
               event_id: e.event_id,
               event_type: e.event_type,
               workflow_id: e.workflow_id,
@@ -46,13 +117,15 @@ export class DatabaseEventLog implements ControlEventLog {
             })),
           )
           .onConflict((oc) => oc.columns(['workspace_id', 'event_id']).doNothing())
-          .returning('event_id')
+          .returning(['workspace_id', 'event_id'])
           .execute();
-        const ids = new Set(inserted.map((r) => r.event_id));
-        for (const e of chunk) if (ids.has(e.event_id)) fresh.push(e);
+        const ids = new Set(inserted.map((r) => `${r.workspace_id}\u001f${r.event_id}`));
+        for (const { g, e } of chunk) {
+          // The same id twice in one group: the first is stored, the second is a duplicate.
+          if (ids.delete(`${g.workspaceId}\u001f${e.event_id}`)) fresh.push({ workspaceId: g.workspaceId, event: e });
+        }
       }
     });
-    for (const f of this.#followers.get(workspaceId) ?? []) for (const e of fresh) f.push(e);
   }
 
   async *read(workspaceId: string, workflowId?: string): AsyncIterable<EventEnvelopeV1> {
