@@ -24,6 +24,8 @@ import type { TaskConsumer, TaskDelivery, TaskQueue } from './task-queue.js';
 
 /** Publishes in flight at once (acks pipelined, as DESIGN.md section 5 asks). */
 export const PUBLISH_WINDOW_MAX = 1_000;
+/** Events carried by one message. */
+export const EVENTS_PER_MESSAGE_MAX = 256;
 /** Default time a worker has to ack or mark progress before its delivery goes to another. */
 export const DEFAULT_ACK_WAIT_MS = 10_000;
 
@@ -106,6 +108,11 @@ async function ensureStream(
   }
 }
 
+function decodeEvents(data: Uint8Array): EventEnvelopeV1[] {
+  const value = JSON.parse(decoder.decode(data)) as EventEnvelopeV1 | EventEnvelopeV1[];
+  return Array.isArray(value) ? value : [value];
+}
+
 class JetStreamEventLog implements ControlEventLog {
   constructor(private readonly t: JetStreamTransport) {}
 
@@ -118,8 +125,15 @@ class JetStreamEventLog implements ControlEventLog {
       const valid = validateEnvelope(e);
       if (!valid.ok) throw new ControlError(fromValidationIssues('INVALID_EVENT', valid.issues, e.event_type));
     }
+    // Events travel in messages of up to EVENTS_PER_MESSAGE_MAX, in order; the message id names
+    // the first event and the count, so the same batch sent again is dropped by the server.
     const subject = this.#subject(workspaceId);
-    await this.t.publishAll(events.map((e) => ({ subject, data: encoder.encode(JSON.stringify(e)), msgID: e.event_id })));
+    const messages: { subject: string; data: Uint8Array; msgID: string }[] = [];
+    for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE_MAX) {
+      const batch = events.slice(i, i + EVENTS_PER_MESSAGE_MAX);
+      messages.push({ subject, data: encoder.encode(JSON.stringify(batch)), msgID: `${batch[0]!.event_id}+${batch.length}` });
+    }
+    await this.t.publishAll(messages);
   }
 
   async *read(workspaceId: string, workflowId?: string): AsyncIterable<EventEnvelopeV1> {
@@ -135,8 +149,7 @@ class JetStreamEventLog implements ControlEventLog {
     try {
       for await (const m of messages) {
         seen++;
-        const e = JSON.parse(decoder.decode(m.data)) as EventEnvelopeV1;
-        if (!workflowId || e.workflow_id === workflowId) yield e;
+        for (const e of decodeEvents(m.data)) if (!workflowId || e.workflow_id === workflowId) yield e;
         if (m.info.pending === 0 || seen >= count) break;
       }
     } finally {
@@ -154,7 +167,7 @@ class JetStreamEventLog implements ControlEventLog {
     });
     const messages = await consumer.consume({ max_messages: 2_000 });
     const loop = (async () => {
-      for await (const m of messages) await handler(JSON.parse(decoder.decode(m.data)) as EventEnvelopeV1);
+      for await (const m of messages) for (const e of decodeEvents(m.data)) await handler(e);
     })();
     return {
       close: async () => {
@@ -226,7 +239,9 @@ class JetStreamTaskQueue implements TaskQueue {
       deliveries: m.info.deliveryCount,
       ack: async () => {
         settled = true;
-        await m.ackAck();
+        // A plain ack (no confirmation round trip): if it is lost the task comes back, and its
+        // handling is idempotent (deterministic event ids, keyed charges).
+        m.ack();
       },
       nak: async (delay_ms?: number) => {
         settled = true;

@@ -69,7 +69,9 @@ export class TaskExecutor {
 
   async execute(task: TaskEnvelopeV1): Promise<TaskOutcome> {
     const { deps } = this;
-    await deps.publish(task.workspace_id, [
+    // Not awaited here: the bus keeps the order of appends, so started lands before the outcome,
+    // and the task does not wait a round trip before it begins.
+    const started = deps.publish(task.workspace_id, [
       taskStarted(this.#place(task), {
         task_id: task.task_id,
         attempt: task.attempt,
@@ -77,6 +79,7 @@ export class TaskExecutor {
         tool_calls_expected: task.tool_calls.length,
       }),
     ]);
+    started.catch(() => undefined);
     const began = performance.now();
     const controller = new AbortController();
     const timeout = new Promise<never>((_, reject) => {
@@ -206,6 +209,7 @@ export class TaskExecutor {
         }),
       );
     }
+    await started;
     await deps.publish(task.workspace_id, extra);
     return outcome;
   }
