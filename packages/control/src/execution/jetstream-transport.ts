@@ -113,27 +113,65 @@ function decodeEvents(data: Uint8Array): EventEnvelopeV1[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** Event ids a follower remembers to drop re-sent events; older ones are forgotten first. */
+export const FOLLOW_SEEN_IDS_MAX = 200_000;
+
 class JetStreamEventLog implements ControlEventLog {
+  readonly #pending: { workspaceId: string; events: readonly EventEnvelopeV1[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #scheduled = false;
+
   constructor(private readonly t: JetStreamTransport) {}
 
   #subject(workspaceId: string): string {
     return `${this.t.names.root}.events.${workspaceId}`;
   }
 
-  async append(workspaceId: string, events: readonly EventEnvelopeV1[]): Promise<void> {
+  /**
+   * Appends made in the same turn of the event loop travel together (group commit): in order, in
+   * messages of up to EVENTS_PER_MESSAGE_MAX events. A message id names its first event and its
+   * count, so the same message sent again is dropped by the server; an event re-sent in another
+   * grouping (a task redelivered after a crash) is dropped by the readers, which yield each event
+   * id once.
+   */
+  append(workspaceId: string, events: readonly EventEnvelopeV1[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
     for (const e of events) {
       const valid = validateEnvelope(e);
-      if (!valid.ok) throw new ControlError(fromValidationIssues('INVALID_EVENT', valid.issues, e.event_type));
+      if (!valid.ok) return Promise.reject(new ControlError(fromValidationIssues('INVALID_EVENT', valid.issues, e.event_type)));
     }
-    // Events travel in messages of up to EVENTS_PER_MESSAGE_MAX, in order; the message id names
-    // the first event and the count, so the same batch sent again is dropped by the server.
-    const subject = this.#subject(workspaceId);
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ workspaceId, events, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => void this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const group = this.#pending.splice(0);
+    this.#scheduled = false;
+    const byWorkspace = new Map<string, EventEnvelopeV1[]>();
+    for (const g of group) {
+      let list = byWorkspace.get(g.workspaceId);
+      if (!list) byWorkspace.set(g.workspaceId, (list = []));
+      list.push(...g.events);
+    }
     const messages: { subject: string; data: Uint8Array; msgID: string }[] = [];
-    for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE_MAX) {
-      const batch = events.slice(i, i + EVENTS_PER_MESSAGE_MAX);
-      messages.push({ subject, data: encoder.encode(JSON.stringify(batch)), msgID: `${batch[0]!.event_id}+${batch.length}` });
+    for (const [workspaceId, events] of byWorkspace) {
+      const subject = this.#subject(workspaceId);
+      for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE_MAX) {
+        const batch = events.slice(i, i + EVENTS_PER_MESSAGE_MAX);
+        messages.push({ subject, data: encoder.encode(JSON.stringify(batch)), msgID: `${batch[0]!.event_id}+${batch.length}` });
+      }
     }
-    await this.t.publishAll(messages);
+    try {
+      await this.t.publishAll(messages);
+    } catch (error) {
+      for (const g of group) g.reject(error);
+      return;
+    }
+    for (const g of group) g.resolve();
   }
 
   async *read(workspaceId: string, workflowId?: string): AsyncIterable<EventEnvelopeV1> {
@@ -146,10 +184,15 @@ class JetStreamEventLog implements ControlEventLog {
     });
     const messages = await consumer.consume();
     let seen = 0;
+    const ids = new Set<string>();
     try {
       for await (const m of messages) {
         seen++;
-        for (const e of decodeEvents(m.data)) if (!workflowId || e.workflow_id === workflowId) yield e;
+        for (const e of decodeEvents(m.data)) {
+          if (ids.has(e.event_id)) continue;
+          ids.add(e.event_id);
+          if (!workflowId || e.workflow_id === workflowId) yield e;
+        }
         if (m.info.pending === 0 || seen >= count) break;
       }
     } finally {
@@ -167,7 +210,15 @@ class JetStreamEventLog implements ControlEventLog {
     });
     const messages = await consumer.consume({ max_messages: 2_000 });
     const loop = (async () => {
-      for await (const m of messages) for (const e of decodeEvents(m.data)) await handler(e);
+      const ids = new Set<string>();
+      for await (const m of messages) {
+        for (const e of decodeEvents(m.data)) {
+          if (ids.has(e.event_id)) continue;
+          ids.add(e.event_id);
+          if (ids.size > FOLLOW_SEEN_IDS_MAX) ids.delete(ids.values().next().value!);
+          await handler(e);
+        }
+      }
     })();
     return {
       close: async () => {
