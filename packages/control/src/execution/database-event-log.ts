@@ -11,6 +11,8 @@ import type { ControlEventLog, EventFollower } from './event-log.js';
 
 /** Rows read from the log per query. */
 export const EVENT_READ_BATCH_ROWS = 5_000;
+/** Event ids the writer remembers to drop re-sent events; readers drop any older duplicate. */
+export const APPENDED_IDS_REMEMBERED_MAX = 1_000_000;
 /** Rows written per INSERT statement. */
 const EVENT_WRITE_BATCH_ROWS = 500;
 
@@ -27,6 +29,7 @@ export class DatabaseEventLog implements ControlEventLog {
   readonly #db: Kysely<ControlTables>;
   readonly #followers = new Map<string, Set<Delivery>>();
   readonly #pending: PendingAppend[] = [];
+  readonly #recent = new Set<string>();
   readonly #sqlite: Database<unknown>['sqlite'];
   #insertStatement: { run(...values: unknown[]): { changes: number } } | undefined;
   #scheduled = false;
@@ -41,7 +44,7 @@ export class DatabaseEventLog implements ControlEventLog {
   get #insert() {
     if (!this.#sqlite) return undefined;
     this.#insertStatement ??= this.#sqlite.prepare<unknown[]>(
-      'INSERT INTO control_events (workspace_id, event_id, event_type, workflow_id, envelope) VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id, event_id) DO NOTHING',
+      'INSERT INTO control_events (workspace_id, event_id, event_type, workflow_id, envelope) VALUES (?, ?, ?, ?, ?)',
     );
     return this.#insertStatement;
   }
@@ -90,46 +93,61 @@ export class DatabaseEventLog implements ControlEventLog {
   /** SQLite: one prepared statement, one synchronous transaction (the hot path of embedded runs). */
   #writeSqlite(group: readonly PendingAppend[], fresh: { workspaceId: string; event: EventEnvelopeV1 }[]): void {
     const insert = this.#insert!;
+    const rows = this.#dedupe(group);
     this.#sqlite!.transaction(() => {
-      for (const g of group) {
-        for (const e of g.events) {
-          if (insert.run(g.workspaceId, e.event_id, e.event_type, e.workflow_id, JSON.stringify(e)).changes === 1)
-            fresh.push({ workspaceId: g.workspaceId, event: e });
-        }
-      }
+      for (const { workspaceId, event: e } of rows) insert.run(workspaceId, e.event_id, e.event_type, e.workflow_id, JSON.stringify(e));
     })();
+    this.#remember(rows);
+    fresh.push(...rows);
   }
 
   async #writeKysely(group: readonly PendingAppend[], fresh: { workspaceId: string; event: EventEnvelopeV1 }[]): Promise<void> {
+    const rows = this.#dedupe(group);
     await this.#db.transaction().execute(async (trx) => {
-      const rows = group.flatMap((g) => g.events.map((e) => ({ g, e })));
       for (let i = 0; i < rows.length; i += EVENT_WRITE_BATCH_ROWS) {
-        const chunk = rows.slice(i, i + EVENT_WRITE_BATCH_ROWS);
-        const inserted = await trx
+        await trx
           .insertInto('control_events')
           .values(
-            chunk.map(({ g, e }) => ({
-              workspace_id: g.workspaceId,
+            rows.slice(i, i + EVENT_WRITE_BATCH_ROWS).map(({ workspaceId, event: e }) => ({
+              workspace_id: workspaceId,
               event_id: e.event_id,
               event_type: e.event_type,
               workflow_id: e.workflow_id,
               envelope: JSON.stringify(e),
             })),
           )
-          .onConflict((oc) => oc.columns(['workspace_id', 'event_id']).doNothing())
-          .returning(['workspace_id', 'event_id'])
           .execute();
-        const ids = new Set(inserted.map((r) => `${r.workspace_id}\u001f${r.event_id}`));
-        for (const { g, e } of chunk) {
-          // The same id twice in one group: the first is stored, the second is a duplicate.
-          if (ids.delete(`${g.workspaceId}\u001f${e.event_id}`)) fresh.push({ workspaceId: g.workspaceId, event: e });
-        }
       }
     });
+    this.#remember(rows);
+    fresh.push(...rows);
+  }
+
+  /** The group's events minus ids this log appended recently (a redelivered task's re-sent events). */
+  #dedupe(group: readonly PendingAppend[]): { workspaceId: string; event: EventEnvelopeV1 }[] {
+    const rows: { workspaceId: string; event: EventEnvelopeV1 }[] = [];
+    const inGroup = new Set<string>();
+    for (const g of group) {
+      for (const e of g.events) {
+        const key = `${g.workspaceId}\u001f${e.event_id}`;
+        if (this.#recent.has(key) || inGroup.has(key)) continue;
+        inGroup.add(key);
+        rows.push({ workspaceId: g.workspaceId, event: e });
+      }
+    }
+    return rows;
+  }
+
+  #remember(rows: readonly { workspaceId: string; event: EventEnvelopeV1 }[]): void {
+    for (const { workspaceId, event } of rows) {
+      this.#recent.add(`${workspaceId}\u001f${event.event_id}`);
+      if (this.#recent.size > APPENDED_IDS_REMEMBERED_MAX) this.#recent.delete(this.#recent.values().next().value!);
+    }
   }
 
   async *read(workspaceId: string, workflowId?: string): AsyncIterable<EventEnvelopeV1> {
     let after = 0;
+    const ids = new Set<string>();
     for (;;) {
       let q = this.#db
         .selectFrom('control_events')
@@ -138,7 +156,12 @@ export class DatabaseEventLog implements ControlEventLog {
         .where('seq', '>', after);
       if (workflowId) q = q.where('workflow_id', '=', workflowId);
       const rows = await q.orderBy('seq').limit(EVENT_READ_BATCH_ROWS).execute();
-      for (const r of rows) yield JSON.parse(r.envelope) as EventEnvelopeV1;
+      for (const r of rows) {
+        const e = JSON.parse(r.envelope) as EventEnvelopeV1;
+        if (ids.has(e.event_id)) continue;
+        ids.add(e.event_id);
+        yield e;
+      }
       if (rows.length < EVENT_READ_BATCH_ROWS) return;
       after = Number(rows.at(-1)!.seq);
     }

@@ -24,6 +24,8 @@ import type { TaskConsumer, TaskDelivery, TaskQueue } from './task-queue.js';
 
 /** Publishes in flight at once (acks pipelined, as DESIGN.md section 5 asks). */
 export const PUBLISH_WINDOW_MAX = 1_000;
+/** Tasks carried by one work-queue message. */
+export const TASKS_PER_MESSAGE_MAX = 16;
 /** Events carried by one message. */
 export const EVENTS_PER_MESSAGE_MAX = 256;
 /** Default time a worker has to ack or mark progress before its delivery goes to another. */
@@ -235,34 +237,50 @@ class JetStreamTaskQueue implements TaskQueue {
     private readonly ackWaitMs: number,
   ) {}
 
+  /**
+   * Tasks enqueued together travel in packs of up to TASKS_PER_MESSAGE_MAX per message (a fan-out
+   * of 10,000 is 625 publishes, not 10,000). A pack goes to one worker, is acknowledged when all
+   * its tasks are, and comes back whole if that worker dies; its tasks are idempotent.
+   */
   async enqueue(tasks: readonly TaskEnvelopeV1[]): Promise<void> {
-    await this.t.publishAll(
-      tasks.map((task) => ({
-        subject: `${this.t.names.root}.tasks.${task.workspace_id}`,
-        data: encoder.encode(JSON.stringify(task)),
-        msgID: `${task.task_id}:${task.attempt}`,
-      })),
-    );
+    const byWorkspace = new Map<string, TaskEnvelopeV1[]>();
+    for (const task of tasks) {
+      let list = byWorkspace.get(task.workspace_id);
+      if (!list) byWorkspace.set(task.workspace_id, (list = []));
+      list.push(task);
+    }
+    const messages: { subject: string; data: Uint8Array; msgID: string }[] = [];
+    for (const [workspaceId, list] of byWorkspace) {
+      for (let i = 0; i < list.length; i += TASKS_PER_MESSAGE_MAX) {
+        const pack = list.slice(i, i + TASKS_PER_MESSAGE_MAX);
+        messages.push({
+          subject: `${this.t.names.root}.tasks.${workspaceId}`,
+          data: encoder.encode(JSON.stringify(pack)),
+          msgID: `${pack[0]!.task_id}:${pack[0]!.attempt}+${pack.length}`,
+        });
+      }
+    }
+    await this.t.publishAll(messages);
   }
 
   async consume(handler: (delivery: TaskDelivery) => Promise<void>, options: { concurrency: number }): Promise<TaskConsumer> {
     const consumer = await this.t.js.consumers.get(this.t.names.tasks_stream, this.t.names.workers);
-    const messages = await consumer.consume({ max_messages: options.concurrency });
+    // Concurrency counts tasks; a pack takes as many slots as it has tasks.
+    const messages = await consumer.consume({ max_messages: Math.max(1, Math.ceil(options.concurrency / TASKS_PER_MESSAGE_MAX)) });
     let active = 0;
     let slotFree: (() => void) | undefined;
     const running = new Set<Promise<void>>();
     const loop = (async () => {
       for await (const m of messages) {
         while (active >= options.concurrency) await new Promise<void>((resolve) => (slotFree = resolve));
-        active++;
-        const done = this.#handle(m, handler).finally(() => {
-          active--;
+        const done = this.#handle(m, handler, (n) => (active += n));
+        running.add(done);
+        void done.finally(() => {
           running.delete(done);
           const free = slotFree;
           slotFree = undefined;
           free?.();
         });
-        running.add(done);
       }
     })();
     return {
@@ -274,37 +292,49 @@ class JetStreamTaskQueue implements TaskQueue {
     };
   }
 
-  async #handle(m: JsMsg, handler: (delivery: TaskDelivery) => Promise<void>): Promise<void> {
-    let task: TaskEnvelopeV1;
+  async #handle(m: JsMsg, handler: (delivery: TaskDelivery) => Promise<void>, occupy: (slots: number) => void): Promise<void> {
+    let tasks: TaskEnvelopeV1[];
     try {
-      task = JSON.parse(decoder.decode(m.data)) as TaskEnvelopeV1;
+      const value = JSON.parse(decoder.decode(m.data)) as TaskEnvelopeV1 | TaskEnvelopeV1[];
+      tasks = Array.isArray(value) ? value : [value];
     } catch {
       m.term();
       return;
     }
-    // Keep the delivery ours while the task runs; a dead worker stops these and loses it.
+    occupy(tasks.length);
+    // Keep the delivery ours while its tasks run; a dead worker stops these and loses it.
     const heartbeat = setInterval(() => m.working(), Math.max(100, Math.floor(this.ackWaitMs / 3)));
-    let settled = false;
-    const delivery: TaskDelivery = {
-      task,
-      deliveries: m.info.deliveryCount,
-      ack: async () => {
-        settled = true;
-        // A plain ack (no confirmation round trip): if it is lost the task comes back, and its
-        // handling is idempotent (deterministic event ids, keyed charges).
-        m.ack();
-      },
-      nak: async (delay_ms?: number) => {
-        settled = true;
-        m.nak(delay_ms);
-      },
-    };
+    let naked: number | undefined;
     try {
-      await handler(delivery);
-    } catch {
-      if (!settled) m.nak(1_000);
+      await Promise.all(
+        tasks.map(async (task) => {
+          let settled = false;
+          const delivery: TaskDelivery = {
+            task,
+            deliveries: m.info.deliveryCount,
+            ack: async () => {
+              settled = true;
+            },
+            nak: async (delay_ms = 0) => {
+              settled = true;
+              naked = Math.max(naked ?? 0, delay_ms);
+            },
+          };
+          try {
+            await handler(delivery);
+          } catch {
+            if (!settled) naked = Math.max(naked ?? 0, 1_000);
+          } finally {
+            occupy(-1);
+          }
+        }),
+      );
     } finally {
       clearInterval(heartbeat);
     }
+    // A plain ack (no confirmation round trip): if it is lost the pack comes back, and handling
+    // its tasks again is idempotent (deterministic event ids, keyed charges).
+    if (naked === undefined) m.ack();
+    else m.nak(naked);
   }
 }
