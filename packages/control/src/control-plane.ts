@@ -182,6 +182,17 @@ export class ControlPlane {
     return accepted({ plan: plan.value, state });
   }
 
+  /** Takes over a recorded workflow that is not running here (its orchestrator stopped) and waits for its end. */
+  async resume(workspaceId: string, workflowId: string): Promise<Refusable<WorkflowState>> {
+    const row = await this.records.get(workspaceId, workflowId);
+    if (!row) return refused(controlIssue('UNKNOWN_WORKFLOW', 'workflow_id', `workspace ${workspaceId} has no workflow ${workflowId}`));
+    const plan = this.replan(row);
+    if (!plan.ok) return plan;
+    const state = await this.orchestrator.resume(plan.value);
+    if (state.status === 'completed' || state.status === 'failed' || state.status === 'cancelled') return accepted(state);
+    return accepted(await this.orchestrator.wait(workflowId));
+  }
+
   /** The plan of a recorded workflow, compiled again from its file (same ids). */
   replan(row: ControlWorkflowRow): Refusable<WorkflowPlan> {
     const file = validateWorkflowFile(JSON.parse(row.file));

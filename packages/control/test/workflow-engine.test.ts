@@ -292,3 +292,43 @@ tasks:
     expect(live['completed_tasks']).toBe(23);
   });
 });
+
+describe('orchestrator takeover', () => {
+  it('a second orchestrator resumes a workflow whose orchestrator stopped mid-way; each task completes once', async () => {
+    const {
+      Orchestrator,
+      compileWorkflow: compile,
+      parseWorkflowText: parse,
+      builtinToolRegistry: tools,
+      unwrap: un,
+    } = await import('@kush/control');
+    harness = await memoryHarness({ concurrency: 4 });
+    const plan = un(
+      compile(
+        un(
+          parse(
+            'name: takeover\nagent_role: engineer\ntasks:\n  - id: root\n    tools: [{ tool: noop }]\n  - id: mid\n    fan_out: 3\n    depends_on: [root]\n    tools: [{ tool: sleep, input: { ms: 60 } }]\n  - id: end\n    depends_on: [mid]\n    tools: [{ tool: noop }]\n',
+          ),
+        ),
+        { workflow_id: testWorkflowId(), workspace_id: 'default', policy_bundle_id: 'default@1', created_at: '2026-02-21T00:00:00.000Z' },
+        tools(),
+      ),
+    );
+    const first = harness.orchestrator;
+    await first.start(plan);
+    await new Promise((r) => setTimeout(r, 20));
+    await first.close();
+    expect(first.fold.get(plan.workflow_id)!.status).toBe('running');
+    const second = new Orchestrator({ log: harness.log, queue: harness.queue, clock: (await import('@kush/runtime')).systemClock });
+    await second.resume(plan);
+    const state = await second.wait(plan.workflow_id).catch(() => second.fold.get(plan.workflow_id)!);
+    expect(state.status).toBe('completed');
+    const events = harness.log.events('default').filter((e) => e.workflow_id === plan.workflow_id);
+    expect(events.filter((e) => e.event_type === 'venture.task.completed.v1')).toHaveLength(5);
+    expect(events.filter((e) => e.event_type === 'venture.workflow.completed.v1')).toHaveLength(1);
+    const { fold, refusals } = WorkflowFold.rebuild(events);
+    expect(refusals).toEqual([]);
+    expect(workflowSnapshot(fold.get(plan.workflow_id)!)).toEqual(workflowSnapshot(state));
+    await second.close();
+  });
+});

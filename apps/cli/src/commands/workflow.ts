@@ -189,6 +189,29 @@ export function registerWorkflowCommands(program: Command): void {
     });
 
   workflow
+    .command('resume')
+    .description('Take over a workflow whose `kush workflow run` stopped (crash, Ctrl-C) and run it to its end')
+    .argument('<workflow-id>', 'workflow id')
+    .option('--workspace <id>', 'workspace (default: default)')
+    .option('--workers <n>', 'in-process workers (default 1 embedded, 0 with KUSH_BUS_URL)')
+    .option('--concurrency <n>', `tasks per in-process worker at once (default ${WORKER_CONCURRENCY_DEFAULT})`)
+    .option('--json', 'print a JSON report')
+    .action(async (workflowId: string, options: WorkspaceFlag & { workers?: string; concurrency?: string }) => {
+      const workspace = workspaceFlag(options.workspace) ?? 'default';
+      const concurrency = parseIntegerFlag('--concurrency', options.concurrency, { min: 1, max: 1024 }) ?? WORKER_CONCURRENCY_DEFAULT;
+      const workersFlag = parseIntegerFlag('--workers', options.workers, { min: 0, max: 64 });
+      await withControl(async (runtime) => {
+        const workers = workersFlag ?? (runtime.mode === 'embedded' ? 1 : 0);
+        if (workers > 0) await runtime.plane.startWorkers(workers, concurrency);
+        orFail(await runtime.plane.resume(workspace, workflowId));
+        const report = orFail(await runtime.plane.status(workspace, workflowId));
+        if (options.json) printJson({ ok: report.status === 'completed', ...report });
+        else printReport(report, false);
+        if (report.status !== 'completed') process.exitCode = EXIT_FAILURE;
+      });
+    });
+
+  workflow
     .command('list')
     .description('Workflows of a workspace, newest first')
     .option('--workspace <id>', 'workspace (default: default)')

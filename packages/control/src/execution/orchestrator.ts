@@ -10,7 +10,7 @@ import { POLICY_BUNDLE_PUBLISHED, POLICY_ROLLBACK_INITIATED } from '../policy/po
 import type { PolicyGate } from '../policy/policy-gate.js';
 import { policyDrift } from '../workflow/control-events.js';
 import { isTerminalWorkflow } from '../workflow/state-machine.js';
-import { WorkflowFold, type WorkflowState } from '../workflow/workflow-fold.js';
+import { newWorkflowState, WorkflowFold, type WorkflowState } from '../workflow/workflow-fold.js';
 import type { WorkflowPlan } from '../workflow/workflow-plan.js';
 import { WorkflowScheduler, type Step } from '../workflow/workflow-scheduler.js';
 import type { ControlEventLog, EventFollower } from './event-log.js';
@@ -67,6 +67,32 @@ export class Orchestrator {
     const scheduler = new WorkflowScheduler(plan);
     this.#running.set(plan.workflow_id, { plan, scheduler, waiters: [] });
     await this.#exclusive(() => this.#carryOut(plan, scheduler.start(this.deps.clock.iso())));
+  }
+
+  /**
+   * Takes over a workflow another orchestrator started (it crashed, or its process ended): folds
+   * the workflow's events from the log, then carries out what is left. Handlers are idempotent,
+   * so tasks whose outcome is not in the log are simply delivered again.
+   */
+  async resume(plan: WorkflowPlan): Promise<WorkflowState> {
+    if (this.#running.has(plan.workflow_id))
+      throw new ControlError([controlIssue('WORKFLOW_EXISTS', `workflow ${plan.workflow_id}`, 'is already running here')]);
+    await this.#follow(plan.workspace_id);
+    const scheduler = new WorkflowScheduler(plan);
+    const running: Running = { plan, scheduler, waiters: [] };
+    this.#running.set(plan.workflow_id, running);
+    // Inside the exclusive section: events that arrive meanwhile queue up behind the replay and
+    // are applied after it, in order (the ones replayed already are dropped as duplicates).
+    return this.#exclusive(async () => {
+      for await (const e of this.deps.log.read(plan.workspace_id, plan.workflow_id)) {
+        const applied = this.fold.apply(e);
+        if (!applied.ok) this.#refusals.push(...applied.issues.map((i) => i.message));
+      }
+      const state = this.fold.get(plan.workflow_id) ?? newWorkflowState(plan.workflow_id);
+      await this.#carryOut(plan, scheduler.resume(state, this.deps.clock.iso()));
+      if (isTerminalWorkflow(state.status)) await this.#settle(running, state);
+      return state;
+    });
   }
 
   /** Resolves with the workflow's state when it reaches a terminal state. */

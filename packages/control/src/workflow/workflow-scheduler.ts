@@ -88,6 +88,11 @@ export class WorkflowScheduler {
    */
   resume(state: WorkflowState, at: string): Step {
     const step = emptyStep();
+    if (state.status === 'completed' || state.status === 'failed' || state.status === 'cancelled') {
+      this.#finished = true;
+      return step;
+    }
+    if (state.status === 'pending') return this.start(at);
     for (const [i, t] of this.plan.tasks.entries()) {
       if (state.tasks.get(t.envelope.task_id)?.status === 'completed') for (const c of this.plan.dag.children[i]!) this.#waiting[c]!--;
     }
