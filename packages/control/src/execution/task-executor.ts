@@ -2,7 +2,7 @@
 // every proposed call through the gate (allowlist, known tool, input schema, pinned policy
 // bundle, budget charge) before running it, and publishes the outcome with the agent's reasoning.
 import { performance } from 'node:perf_hooks';
-import type { EventEnvelopeV1, TaskEnvelopeV1 } from '@kush/contracts';
+import type { AgentRole, EventEnvelopeV1, TaskEnvelopeV1 } from '@kush/contracts';
 import type { Clock } from '@kush/runtime';
 import type { AgentPlan, AgentPolicy } from '../agents/agent.js';
 import { decisionEvents } from '../policy/policy-events.js';
@@ -56,7 +56,22 @@ class Stop extends Error {
 }
 
 export class TaskExecutor {
+  readonly #toolsByRole = new Map<AgentRole, RegisteredTool[]>();
+
   constructor(private readonly deps: TaskExecutorDeps) {}
+
+  /** The tools a role may call, as registered tools (fixed for the executor's life). */
+  #toolsOf(role: AgentRole): RegisteredTool[] {
+    let tools = this.#toolsByRole.get(role);
+    if (!tools) {
+      tools = this.deps.allowlists
+        .toolsOf(role)
+        .map((n) => this.deps.registry.get(n))
+        .filter((t): t is RegisteredTool => t !== undefined);
+      this.#toolsByRole.set(role, tools);
+    }
+    return tools;
+  }
 
   #place(task: TaskEnvelopeV1): EventPlace {
     return {
@@ -98,10 +113,7 @@ export class TaskExecutor {
     let completedCalls = 0;
     let stop: Stop | undefined;
     try {
-      const allowed = deps.allowlists
-        .toolsOf(task.agent_role)
-        .map((n) => deps.registry.get(n))
-        .filter((t): t is RegisteredTool => t !== undefined);
+      const allowed = this.#toolsOf(task.agent_role);
       plan = await Promise.race([deps.agent.plan(task, allowed, controller.signal), timeout]).catch((error: unknown) => {
         if (error instanceof Stop) throw error;
         throw new Stop('AGENT_ERROR', `agent ${deps.agent.actor_id} failed to plan: ${(error as Error).message}`, true);
@@ -154,7 +166,9 @@ export class TaskExecutor {
             attempt: task.attempt,
             signal: controller.signal,
           };
-          await Promise.race([tool.run(action.call.input, context), timeout]);
+          const result = tool.run(action.call.input, context);
+          // A tool that answers synchronously needs no race against the timeout.
+          if (result instanceof Promise) await Promise.race([result, timeout]);
         } catch (error) {
           if (error instanceof Stop) {
             record.outcome = `failed: ${error.code}`;
