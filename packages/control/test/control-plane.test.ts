@@ -1,5 +1,14 @@
 import { validateEnvelope } from '@kush/contracts';
-import { ControlPlane, MemoryBudgetGate, MemoryEventLog, MemoryTaskQueue, MemoryUserBudgets, unwrap } from '@kush/control';
+import {
+  ControlPlane,
+  DatabaseEventLog,
+  MemoryBudgetGate,
+  MemoryTaskQueue,
+  MemoryUserBudgets,
+  unwrap,
+  type ControlEventLog,
+} from '@kush/control';
+import type { EventEnvelopeV1 } from '@kush/contracts';
 import { integrationTarget, openDatabase, type Database } from '@kush/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -7,7 +16,7 @@ const pgUrl = await integrationTarget('postgres');
 
 interface Setup {
   plane: ControlPlane;
-  log: MemoryEventLog;
+  log: ControlEventLog;
   budgets: MemoryBudgetGate;
   userBudgets: MemoryUserBudgets;
   database: Database<unknown>;
@@ -27,7 +36,8 @@ async function setup(dialect: 'sqlite' | 'postgres'): Promise<Setup> {
     dialect === 'sqlite'
       ? await openDatabase<unknown>({ sqlitePath: ':memory:' })
       : await openDatabase<unknown>({ url: pgUrl!, schema: `control_test_${Math.random().toString(36).slice(2, 10)}` });
-  const log = new MemoryEventLog();
+  // The embedded event log on the dialect under test (SQLite: prepared statements; PostgreSQL: Kysely).
+  const log = new DatabaseEventLog(database);
   const budgets = new MemoryBudgetGate();
   budgets.setLimit('default', 10_000_000);
   budgets.setLimit('acme', 10_000_000);
@@ -37,6 +47,12 @@ async function setup(dialect: 'sqlite' | 'postgres'): Promise<Setup> {
   const s = { plane, log, budgets, userBudgets, database };
   opened.push(s);
   return s;
+}
+
+async function all(log: ControlEventLog, workspace: string): Promise<EventEnvelopeV1[]> {
+  const out: EventEnvelopeV1[] = [];
+  for await (const e of log.read(workspace)) out.push(e);
+  return out;
 }
 
 const SIMPLE = 'name: simple\nagent_role: engineer\ntasks:\n  - id: a\n    tools: [{ tool: hash_text, input: { text: hello } }]\n';
@@ -59,9 +75,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const refusedRun = await plane.submit(SIMPLE, { workspace_id: 'acme' });
       expect(refusedRun.ok).toBe(false);
       if (!refusedRun.ok) expect(refusedRun.issues[0]!.code).toBe('WORKSPACE_ARCHIVED');
-      const audit = log.events('acme').filter((e) => e.event_type === 'venture.audit.log_entry.v1');
+      const audit = (await all(log, 'acme')).filter((e) => e.event_type === 'venture.audit.log_entry.v1');
       expect(audit.map((e) => (e.payload as { action_type: string }).action_type)).toEqual(['workspace_created', 'workspace_archived']);
-      expect(log.events('acme').find((e) => e.event_type === 'venture.policy.bundle_published.v1')!.payload).toMatchObject({
+      expect((await all(log, 'acme')).find((e) => e.event_type === 'venture.policy.bundle_published.v1')!.payload).toMatchObject({
         bundle_id: 'default@1',
         version: 1,
       });
@@ -77,7 +93,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const other = await plane.status('default', plan.workflow_id);
       expect(other.ok).toBe(false);
       if (!other.ok) expect(other.issues[0]!.message).toBe(`workflow_id: workspace default has no workflow ${plan.workflow_id}`);
-      expect(log.events('default').some((e) => e.workflow_id === plan.workflow_id)).toBe(false);
+      expect((await all(log, 'default')).some((e) => e.workflow_id === plan.workflow_id)).toBe(false);
       expect(budgets.spent('acme')).toBe(1_000);
       expect(budgets.spent('default')).toBe(0);
       expect(await plane.records.list('default')).toEqual([]);
@@ -149,7 +165,7 @@ tasks:
       const off = unwrap(await plane.users.offboard('acme', 'ada', { reason: 'contract_ended' }));
       expect(off.disposal).toEqual({ action: 'returned_to_workspace', amount: 5_000_000, recipient_id: 'acme:budget' });
       expect(await plane.users.list('acme')).toHaveLength(0);
-      const userEvents = log.events('acme').filter((e) => e.event_type.startsWith('venture.user.'));
+      const userEvents = (await all(log, 'acme')).filter((e) => e.event_type.startsWith('venture.user.'));
       expect(userEvents.map((e) => e.event_type)).toEqual([
         'venture.user.onboarded.v1',
         'venture.user.capability_changed.v1',
@@ -174,7 +190,7 @@ tasks:
       // A slow workflow pinned to guard@1; guard@2 is published while it runs.
       const plan = unwrap(
         await plane.submit(
-          'name: slow\nagent_role: analyst\npolicy_bundle: guard\ntasks:\n  - id: wait\n    tools: [{ tool: sleep, input: { ms: 200 } }]\n',
+          'name: slow\nagent_role: analyst\npolicy_bundle: guard\ntasks:\n  - id: wait\n    tools: [{ tool: sleep, input: { ms: 800 } }]\n',
         ),
       );
       expect(plan.policy_bundle_id).toBe('guard@1');
@@ -189,7 +205,7 @@ tasks:
       const state = await plane.orchestrator.wait(plan.workflow_id);
       expect(state.status).toBe('completed');
       expect(state.policy_drifts).toBe(1);
-      const drift = log.events('default').find((e) => e.event_type === 'venture.compliance.policy_drift.v1')!;
+      const drift = (await all(log, 'default')).find((e) => e.event_type === 'venture.compliance.policy_drift.v1')!;
       expect(drift.payload).toMatchObject({ expected_bundle_id: 'guard@1', actual_bundle_id: 'guard@2' });
       expect((drift.payload as { diff_summary: string }).diff_summary).toContain('rules added: no-deploy');
       const decision = unwrap(await plane.policies.evaluate('default', 'guard', { tool: 'deploy', role: 'engineer' }));
@@ -209,7 +225,7 @@ tasks:
       // A v3 after the rollback does not reuse the revoked number.
       const v3 = unwrap(await plane.policies.publish('default', { name: 'guard', default_decision: 'deny', rules: [] }));
       expect(v3.bundle_id).toBe('guard@3');
-      for (const e of log.events('default')) expect(validateEnvelope(e).ok).toBe(true);
+      for (const e of await all(log, 'default')) expect(validateEnvelope(e).ok).toBe(true);
     });
 
     it('enforces the pinned bundle on tool calls and publishes the decision with its facts', async () => {
@@ -224,7 +240,7 @@ tasks:
       const { state } = unwrap(await plane.run(SIMPLE, { policy_bundle: 'guard' }));
       expect(state.status).toBe('failed');
       expect(state.error_code).toBe('POLICY_REQUIRE_APPROVAL');
-      const made = log.events('default').find((e) => e.event_type === 'venture.policy.decision_made.v1')!;
+      const made = (await all(log, 'default')).find((e) => e.event_type === 'venture.policy.decision_made.v1')!;
       expect(made.payload).toMatchObject({
         bundle_id: 'guard@1',
         decision_result: 'require_approval',
