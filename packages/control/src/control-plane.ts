@@ -28,6 +28,9 @@ import { parseWorkflowText, validateWorkflowFile, type WorkflowFile } from './wo
 import { WorkflowFold, type WorkflowState } from './workflow/workflow-fold.js';
 import { compileWorkflow, type WorkflowPlan } from './workflow/workflow-plan.js';
 
+/** (workspace, workflow) pairs a worker remembers as checked. */
+export const SCOPE_CACHE_ENTRIES_MAX = 100_000;
+
 export interface ControlPlaneOptions {
   readonly database: Database<unknown>;
   readonly log: ControlEventLog;
@@ -93,6 +96,7 @@ export class ControlPlane {
   readonly records: WorkflowRecords;
   readonly orchestrator: Orchestrator;
   readonly #workers: Worker[] = [];
+  readonly #scoped = new Set<string>();
 
   private constructor(readonly options: ControlPlaneOptions) {
     const db = options.database.db as Kysely<ControlTables>;
@@ -233,12 +237,24 @@ export class ControlPlane {
   async startWorkers(count: number, concurrency: number, agent?: AgentPolicy): Promise<Worker[]> {
     const started: Worker[] = [];
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(this.options.queue, this.executor(agent), this.options.logger);
+      const worker = new Worker(this.options.queue, this.executor(agent), this.options.logger, (ws, wf) => this.#inScope(ws, wf));
       await worker.start(concurrency);
       started.push(worker);
       this.#workers.push(worker);
     }
     return started;
+  }
+
+  /** Whether a workflow is recorded in a workspace; positive answers are remembered (they never change). */
+  async #inScope(workspaceId: string, workflowId: string): Promise<boolean> {
+    const key = `${workspaceId}\u001f${workflowId}`;
+    if (this.#scoped.has(key)) return true;
+    const found = (await this.records.get(workspaceId, workflowId)) !== undefined;
+    if (found) {
+      if (this.#scoped.size >= SCOPE_CACHE_ENTRIES_MAX) this.#scoped.clear();
+      this.#scoped.add(key);
+    }
+    return found;
   }
 
   async close(): Promise<void> {

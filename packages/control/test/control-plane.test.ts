@@ -249,3 +249,26 @@ tasks:
     });
   });
 }
+
+describe('tenancy at the worker', () => {
+  it('drops a task whose envelope names a workspace its workflow is not in', async () => {
+    const database = await openDatabase<unknown>({ sqlitePath: ':memory:' });
+    const queue = new MemoryTaskQueue();
+    const budgets = new MemoryBudgetGate();
+    budgets.setLimit('default', 10_000_000);
+    budgets.setLimit('acme', 10_000_000);
+    const log = new DatabaseEventLog(database);
+    const plane = await ControlPlane.open({ database, log, queue, budget: budgets, userBudgets: new MemoryUserBudgets() });
+    unwrap(await plane.createWorkspace('acme'));
+    const [worker] = await plane.startWorkers(1, 2);
+    const plan = unwrap(await plane.plan(SIMPLE));
+    // A forged envelope: the default workspace's task, claiming to be acme's.
+    await queue.enqueue([{ ...plan.tasks[0]!.envelope, workspace_id: 'acme' }]);
+    for (let i = 0; i < 100 && worker!.stats.out_of_scope === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(worker!.stats.out_of_scope).toBe(1);
+    expect(budgets.spent('acme')).toBe(0);
+    expect((await all(log, 'acme')).some((e) => e.workflow_id === plan.workflow_id)).toBe(false);
+    await plane.close();
+    await database.close();
+  });
+});

@@ -17,18 +17,30 @@ export interface WorkerStats {
   retrying: number;
   failed: number;
   invalid: number;
+  /** Envelopes whose workflow does not belong to the workspace they name. */
+  out_of_scope: number;
   redelivered: number;
   infrastructure_errors: number;
 }
 
 export class Worker {
-  readonly stats: WorkerStats = { completed: 0, retrying: 0, failed: 0, invalid: 0, redelivered: 0, infrastructure_errors: 0 };
+  readonly stats: WorkerStats = {
+    completed: 0,
+    retrying: 0,
+    failed: 0,
+    invalid: 0,
+    out_of_scope: 0,
+    redelivered: 0,
+    infrastructure_errors: 0,
+  };
   #consumer: TaskConsumer | undefined;
 
   constructor(
     private readonly queue: TaskQueue,
     private readonly executor: TaskExecutor,
     private readonly logger?: Logger,
+    /** Whether the task's workflow belongs to the workspace the envelope names (tenancy). */
+    private readonly inScope?: (workspaceId: string, workflowId: string) => Promise<boolean>,
   ) {}
 
   async start(concurrency: number): Promise<void> {
@@ -43,6 +55,16 @@ export class Worker {
     if (!valid.ok) {
       this.stats.invalid++;
       this.logger?.error({ issues: valid.issues }, `dropping an invalid task envelope:\n${formatIssues(valid.issues)}`);
+      await delivery.ack();
+      return;
+    }
+    if (this.inScope && !(await this.inScope(valid.value.workspace_id, valid.value.workflow_id))) {
+      // Nothing crosses workspaces: a task naming a workspace its workflow is not in runs nowhere.
+      this.stats.out_of_scope++;
+      this.logger?.error(
+        { task_id: valid.value.task_id },
+        `dropping task ${valid.value.task_id}: workflow ${valid.value.workflow_id} is not in workspace ${valid.value.workspace_id}`,
+      );
       await delivery.ack();
       return;
     }
