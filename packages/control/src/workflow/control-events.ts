@@ -29,9 +29,10 @@ function envelope<P extends Record<string, unknown>>(
   taskId: string,
   idParts: ReadonlyArray<string | number>,
   payload: P,
+  eventId: string = deterministicUuid(type, ...idParts),
 ): EventEnvelopeV1<P> {
   return createEnvelope({
-    event_id: deterministicUuid(type, ...idParts),
+    event_id: eventId,
     event_type: type,
     workflow_id: place.workflow_id,
     // Workflow-level events carry the workflow id as their task id: the envelope requires one.
@@ -168,12 +169,22 @@ export const policyDrift = (place: EventPlace, p: { expected_bundle_id: string; 
   });
 
 /** One audit entry per task attempt: the agent's stated reasoning next to each outcome. */
-export const agentActionLogged = (place: EventPlace, p: { task_id: string; attempt: number; actor_id: string; change_summary: string }) =>
-  envelope(AUDIT_LOG_ENTRY, place, p.task_id, [p.task_id, p.attempt], {
-    log_id: deterministicUuid('kush.control.agent-action', p.task_id, p.attempt),
-    action_type: 'agent_action',
-    actor_id: p.actor_id,
-    resource_id: `task:${p.task_id}`,
-    change_summary: p.change_summary.slice(0, 4096),
-    timestamp: place.created_at,
-  });
+export const agentActionLogged = (place: EventPlace, p: { task_id: string; attempt: number; actor_id: string; change_summary: string }) => {
+  // The audit entry's id is its event's id: one derived id instead of two.
+  const log_id = deterministicUuid(AUDIT_LOG_ENTRY, p.task_id, p.attempt);
+  return envelope(
+    AUDIT_LOG_ENTRY,
+    place,
+    p.task_id,
+    [],
+    {
+      log_id,
+      action_type: 'agent_action',
+      actor_id: p.actor_id,
+      resource_id: `task:${p.task_id}`,
+      change_summary: p.change_summary.slice(0, 4096),
+      timestamp: place.created_at,
+    },
+    log_id,
+  );
+};
