@@ -1,3 +1,6 @@
 // @kush/relay: CIV events into Venture (taxonomy part 3).
 export * from './translation.js';
 export * from './energy-cost.js';
+export * from './citizen-signals.js';
+export * from './migrations.js';
+export type * from './tables.js';
