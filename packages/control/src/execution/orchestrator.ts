@@ -154,7 +154,10 @@ export class Orchestrator {
     if (!running) return;
     const state = this.fold.get(event.workflow_id)!;
     try {
-      await this.#carryOut(running.plan, running.scheduler.onEvent(event, state, this.deps.clock.iso()));
+      await this.#carryOut(
+        running.plan,
+        running.scheduler.onEvent(event, state, () => this.deps.clock.iso()),
+      );
     } catch (error) {
       this.#fail(running, error);
       return;

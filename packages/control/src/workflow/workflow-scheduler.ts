@@ -108,7 +108,7 @@ export class WorkflowScheduler {
         if (this.#waiting[i] === 0 && !state.tasks.has(t.envelope.task_id)) this.#schedule(step, t.envelope, at);
       }
     }
-    this.#advance(step, state, at);
+    this.#advance(step, state, () => at);
     return step;
   }
 
@@ -119,16 +119,21 @@ export class WorkflowScheduler {
     return attempt === base.attempt ? base : { ...base, attempt };
   }
 
-  /** Called after the fold applied `event` (of this workflow) to `state`. */
-  onEvent(event: EventEnvelopeV1, state: WorkflowState, at: string): Step {
+  /**
+   * Called after the fold applied `event` (of this workflow) to `state`. `now` is asked for the
+   * time only when something is emitted (most events change nothing here).
+   */
+  onEvent(event: EventEnvelopeV1, state: WorkflowState, now: string | (() => string)): Step {
     const step = emptyStep();
+    let cached: string | undefined;
+    const at = (): string => (cached ??= typeof now === 'string' ? now : now());
     if (this.#finished) return step;
     const p = event.payload as Record<string, unknown>;
     if (event.event_type === TASK_COMPLETED && p['status'] === 'completed') {
       const i = this.plan.indexOfTask.get(p['task_id'] as string);
       if (i !== undefined && state.status === 'running') {
         for (const c of this.plan.dag.children[i]!) {
-          if (--this.#waiting[c]! === 0) this.#schedule(step, this.plan.tasks[c]!.envelope, at);
+          if (--this.#waiting[c]! === 0) this.#schedule(step, this.plan.tasks[c]!.envelope, at());
         }
       }
     } else if (event.event_type === TASK_FAILED) {
@@ -137,7 +142,7 @@ export class WorkflowScheduler {
         if (state.status === 'running' || task.compensation) {
           this.#retriesPending.add(task.task_id);
           step.retries.push({ task_id: task.task_id, delay_ms: retryDelayMs(this.plan, task.attempt) });
-        } else this.#abandon(step, task.task_id, task.attempt, at);
+        } else this.#abandon(step, task.task_id, task.attempt, at());
       }
     }
     this.#advance(step, state, at);
@@ -153,7 +158,7 @@ export class WorkflowScheduler {
     if (state.status === 'running' || (state.status === 'compensating' && task.compensation)) {
       this.#schedule(step, this.#envelopeFor(taskId, task.attempt + 1), at);
     } else this.#abandon(step, taskId, task.attempt, at);
-    this.#advance(step, state, at);
+    this.#advance(step, state, () => at);
     return step;
   }
 
@@ -172,16 +177,16 @@ export class WorkflowScheduler {
   }
 
   /** Completion and the saga, decided on counts the fold keeps. */
-  #advance(step: Step, state: WorkflowState, at: string): void {
+  #advance(step: Step, state: WorkflowState, at: () => string): void {
     if (state.status === 'running') {
       if (state.completed_tasks === this.plan.tasks.length) {
         this.#finished = true;
         step.events.push(
-          workflowCompleted(this.#place(at), {
+          workflowCompleted(this.#place(at()), {
             status: 'completed',
             task_count_executed: state.completed_tasks,
             event_count: state.event_count + 1,
-            duration_ms: Math.max(0, Date.parse(at) - Date.parse(state.started_at ?? at)),
+            duration_ms: Math.max(0, Date.parse(at()) - Date.parse(state.started_at ?? at())),
           }),
         );
       }
@@ -200,7 +205,7 @@ export class WorkflowScheduler {
     } else if (inFlight > 0 || step.events.length > 0) return;
     const next = this.#sagaQueue.shift();
     if (next !== undefined) {
-      this.#schedule(step, this.plan.tasks[next]!.compensation!, at);
+      this.#schedule(step, this.plan.tasks[next]!.compensation!, at());
       return;
     }
     this.#finished = true;
@@ -210,7 +215,7 @@ export class WorkflowScheduler {
     const undone = state.compensations_completed;
     const notUndone = state.compensations_failed;
     step.events.push(
-      workflowFailed(this.#place(at), {
+      workflowFailed(this.#place(at()), {
         error_code: state.error_code ?? 'TASK_FAILED',
         error_message:
           `${state.error_message ?? 'task failed'}; saga: ${undone} compensation(s) completed` +
