@@ -4,3 +4,5 @@ export * from './energy-cost.js';
 export * from './citizen-signals.js';
 export * from './migrations.js';
 export type * from './tables.js';
+export * from './ports.js';
+export * from './relay.js';
