@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { parseIntegerFlag, printJson, printLine, type JsonOption } from '../output.js';
+import { cliConfig } from '../storage.js';
 import { agentFlag, withControl, WORKER_CONCURRENCY_DEFAULT } from './workflow.js';
 
 export function registerWorkerCommand(program: Command): void {
@@ -16,14 +17,15 @@ export function registerWorkerCommand(program: Command): void {
     .action(async (options: JsonOption & { concurrency?: string; agent?: string }) => {
       const concurrency = parseIntegerFlag('--concurrency', options.concurrency, { min: 1, max: 1024 }) ?? WORKER_CONCURRENCY_DEFAULT;
       const agent = agentFlag(options.agent);
+      // Checked before storage opens: an embedded worker would have no one to take tasks from.
+      if (!cliConfig().busUrl) {
+        throw new CliError(
+          'KUSH_BUS_URL: must be set (nats://...) for `kush worker`; embedded runs carry their workers inside `kush workflow run`',
+          EXIT_USAGE,
+          'INVALID_CONFIGURATION',
+        );
+      }
       await withControl(async (runtime) => {
-        if (runtime.mode !== 'distributed') {
-          throw new CliError(
-            'KUSH_BUS_URL: must be set (nats://...) for `kush worker`; embedded runs carry their workers inside `kush workflow run`',
-            EXIT_USAGE,
-            'INVALID_CONFIGURATION',
-          );
-        }
         const [worker] = await runtime.plane.startWorkers(1, concurrency, agent);
         process.stderr.write(`worker ready (pid ${process.pid}, concurrency ${concurrency})\n`);
         await new Promise<void>((resolve) => {
