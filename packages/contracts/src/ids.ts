@@ -1,6 +1,6 @@
 // Deterministic identifiers: the same name and parts always give the same UUID, so a replay
 // of the same inputs produces byte-identical events (DESIGN.md section 4).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Namespace of every Kush name-based UUID (a fixed random UUID). */
 export const KUSH_UUID_NAMESPACE = '5f0c2d8e-3b7a-4c61-9e2f-8a4d6b1c7e90';
@@ -15,7 +15,8 @@ const PART_SEPARATOR = '\u001f';
  */
 export function deterministicUuid(name: string, ...parts: ReadonlyArray<string | number | bigint>): string {
   const text = parts.length === 0 ? name : `${name}${PART_SEPARATOR}${parts.join(PART_SEPARATOR)}`;
-  const digest = createHash('sha1').update(namespaceBytes).update(text, 'utf8').digest();
+  // One-shot crypto.hash: no Hash object per id (ids are minted on every hot path).
+  const digest = hash('sha1', Buffer.concat([namespaceBytes, Buffer.from(text, 'utf8')]), 'buffer');
   digest[6] = (digest[6]! & 0x0f) | 0x50;
   digest[8] = (digest[8]! & 0x3f) | 0x80;
   const hex = digest.toString('hex', 0, 16);
