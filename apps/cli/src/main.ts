@@ -5,6 +5,12 @@ import { buildProgram } from './program.js';
 
 const wantsJson = process.argv.includes('--json');
 
+// A reader that stops early (`kush ... | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 function report(code: string, message: string, exitCode: number, details?: unknown): void {
   if (wantsJson)
     process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, ...(details === undefined ? {} : { details }) } })}\n`);

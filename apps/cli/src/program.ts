@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchemaCommands } from './commands/schemas.js';
+import { registerSimCommands } from './commands/sim.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerUserCommands } from './commands/user.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerComplianceCommands(program);
   registerRunCommand(program);
   registerSchemaCommands(program);
+  registerSimCommands(program);
   registerValidateCommand(program);
   registerWorkflowCommands(program);
   registerWorkerCommand(program);
