@@ -6,3 +6,4 @@ export * from './migrations.js';
 export type * from './tables.js';
 export * from './ports.js';
 export * from './relay.js';
+export * from './outbox.js';

@@ -30,6 +30,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-22-002-relay-outbox': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('relay_outbox')
+        .addColumn('workspace_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('envelope', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('relay_outbox_pk', ['workspace_id', 'seq'])
+        .execute();
+    },
+  },
 };
 
 export async function migrateRelay(database: Database<unknown>): Promise<void> {

@@ -18,6 +18,8 @@ export interface MirrorTransfer {
   /** The CIV event id (taxonomy flow A: reference_id = civ_event_id). */
   readonly reference_id: string;
   readonly idempotency_key: string;
+  /** Simulation time of the CIV event. */
+  readonly created_at: string;
 }
 
 export interface LedgerPort {

@@ -64,6 +64,7 @@ export class Relay {
           amount_mj: Number(p['amount']),
           reference_id: civ.event_id,
           idempotency_key: `civ-transfer:${civ.event_id}`,
+          created_at: civ.created_at,
         });
         transferEvents.push(relayed);
       } else if (relayed.event_type === 'venture.civ.energy.consumed.v1') {

@@ -24,7 +24,15 @@ export interface RelayObservationRow {
   count: number;
 }
 
+/** Events derived in a relay transaction, waiting to be appended to the log (transactional outbox). */
+export interface RelayOutboxRow {
+  workspace_id: string;
+  seq: number;
+  envelope: string;
+}
+
 export interface RelayTables {
+  relay_outbox: RelayOutboxRow;
   relay_progress: RelayProgressRow;
   relay_citizen_users: RelayCitizenUserRow;
   relay_observations: RelayObservationRow;
