@@ -4,7 +4,7 @@
 // run ends with a reconciliation of the Venture ledger against the simulation's own balances.
 // Everything is keyed by deterministic ids, so a run killed at any point and started again with
 // the same arguments finishes with the same state and no entry twice.
-import { ComplianceMachine, complianceSummary, migrateCompliance, verifyAuditLog, type ComplianceTables } from '@kush/compliance';
+import { ComplianceMachine, complianceSummary, migrateCompliance, verifyAuditLog } from '@kush/compliance';
 import { canonicalHash, createEnvelope, deterministicUuid, type EventEnvelopeV1 } from '@kush/contracts';
 import { Simulation, type Scenario, type TickMetrics } from '@kush/civ';
 import { DatabaseEventLog, migrateControl } from '@kush/control';
@@ -21,7 +21,6 @@ import {
   postTransactions,
   reconcile,
   type ReconciliationReport,
-  type TreasuryTables,
 } from '@kush/treasury';
 import type { Kysely } from 'kysely';
 

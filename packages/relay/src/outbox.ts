@@ -27,8 +27,8 @@ export async function enqueueOutbox(trx: SharedTransaction, workspace: string, e
 }
 
 /** Hands every pending outbox event to `publish`, then removes what was published. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers pass their own table map, which includes the relay tables
 export async function drainOutbox(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers pass their own table map, which includes the relay tables
   db: Kysely<any>,
   workspace: string,
   publish: (events: EventEnvelopeV1[]) => Promise<void>,
