@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerComplianceCommands } from './commands/compliance.js';
+import { registerLedgerCommands } from './commands/ledger.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchemaCommands } from './commands/schemas.js';
 import { registerSimCommands } from './commands/sim.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
 
   registerComplianceCommands(program);
+  registerLedgerCommands(program);
   registerRunCommand(program);
   registerSchemaCommands(program);
   registerSimCommands(program);

@@ -6,3 +6,4 @@ export * from './budgets.js';
 export * from './reconciliation.js';
 export * from './migrations.js';
 export type * from './tables.js';
+export * from './journal-export.js';
