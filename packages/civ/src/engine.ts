@@ -801,7 +801,8 @@ export class Simulation {
       });
     }
     // Gini of citizen wealth (a metric only; floats never feed back into state).
-    const wealth = Array.from(w.balances.subarray(w.citizenBase)).sort((a, b) => a - b);
+    // A typed-array copy sorts natively (numeric, no comparator), several times faster than an Array.
+    const wealth = w.balances.slice(w.citizenBase).sort();
     let cum = 0;
     let weighted = 0;
     for (let i = 0; i < wealth.length; i++) {
