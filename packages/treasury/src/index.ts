@@ -7,3 +7,5 @@ export * from './reconciliation.js';
 export * from './migrations.js';
 export type * from './tables.js';
 export * from './journal-export.js';
+export * from './intents.js';
+export * from './escrow.js';

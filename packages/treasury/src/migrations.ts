@@ -78,6 +78,41 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
         }
       },
     },
+    '2026-11-22-002-intents-escrow': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('treasury_intents')
+          .addColumn('workspace_id', 'text', (c) => c.notNull())
+          .addColumn('intent_id', 'text', (c) => c.notNull())
+          .addColumn('workflow_id', 'text', (c) => c.notNull())
+          .addColumn('scope_type', 'text', (c) => c.notNull())
+          .addColumn('scope_id', 'text', (c) => c.notNull())
+          .addColumn('cap_amount', 'bigint', (c) => c.notNull())
+          .addColumn('spent_amount', 'bigint', (c) => c.notNull())
+          .addColumn('budget_window', 'text', (c) => c.notNull())
+          .addColumn('ttl_ms', 'bigint', (c) => c.notNull())
+          .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('velocity_limit', 'integer', (c) => c.notNull())
+          .addColumn('spends_in_window', 'integer', (c) => c.notNull())
+          .addColumn('window_started_ms', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('treasury_intents_pk', ['workspace_id', 'intent_id'])
+          .execute();
+        await db.schema
+          .createTable('treasury_escrows')
+          .addColumn('workspace_id', 'text', (c) => c.notNull())
+          .addColumn('escrow_id', 'text', (c) => c.notNull())
+          .addColumn('contract_id', 'text', (c) => c.notNull())
+          .addColumn('payer_account', 'text', (c) => c.notNull())
+          .addColumn('payee_account', 'text', (c) => c.notNull())
+          .addColumn('amount', 'bigint', (c) => c.notNull())
+          .addColumn('unit', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('expires_at_ms', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('treasury_escrows_pk', ['workspace_id', 'escrow_id'])
+          .execute();
+      },
+    },
   };
 }
 

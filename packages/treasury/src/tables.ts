@@ -37,7 +37,39 @@ export interface TreasuryBudgetRow {
   budget_window: string;
 }
 
+export interface TreasuryIntentRow {
+  workspace_id: string;
+  intent_id: string;
+  workflow_id: string;
+  scope_type: string;
+  scope_id: string;
+  cap_amount: number;
+  spent_amount: number;
+  budget_window: string;
+  ttl_ms: number;
+  created_at_ms: number;
+  status: 'pending' | 'approved' | 'revoked';
+  /** Most spends per window (velocity limit); 0 = no limit. */
+  velocity_limit: number;
+  spends_in_window: number;
+  window_started_ms: number;
+}
+
+export interface TreasuryEscrowRow {
+  workspace_id: string;
+  escrow_id: string;
+  contract_id: string;
+  payer_account: string;
+  payee_account: string;
+  amount: number;
+  unit: string;
+  status: 'held' | 'released' | 'refunded';
+  expires_at_ms: number;
+}
+
 export interface TreasuryTables {
+  treasury_intents: TreasuryIntentRow;
+  treasury_escrows: TreasuryEscrowRow;
   treasury_accounts: TreasuryAccountRow;
   treasury_transactions: TreasuryTransactionRow;
   treasury_entries: TreasuryEntryRow;
