@@ -218,7 +218,8 @@ export async function postTransactions(trx: Db, workspace: string, inputs: reado
       .values(entryRows.slice(i, i + ENTRY_INSERT_ROWS_MAX))
       .execute();
   }
-  for (const [id, delta] of deltas) {
+  // Rows locked in one global order (sorted ids), so concurrent batches cannot deadlock.
+  for (const [id, delta] of [...deltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (delta === 0) continue;
     await trx
       .updateTable('treasury_accounts')

@@ -34,25 +34,23 @@ const T0 = 1_800_000_000_000;
 describe.each(targets)('intents and escrow on %s', (_name, open) => {
   let database: Database<TreasuryTables>;
   const spendOf = (amount: number, key: string, intent_id: string | undefined = 'i1', now = T0) =>
-    database.db
-      .transaction()
-      .execute((trx) =>
-        spend(
-          trx,
-          'acme',
-          {
-            intent_id,
-            amount,
-            from_account: 'budget',
-            to_account: 'tools',
-            idempotency_key: key,
-            reference_id: key,
-            policy_bundle_id: 'default@1',
-            created_at: '2026-11-01T00:00:00.000Z',
-          },
-          now,
-        ),
-      );
+    database.db.transaction().execute((trx) =>
+      spend(
+        trx,
+        'acme',
+        {
+          intent_id,
+          amount,
+          from_account: 'budget',
+          to_account: 'tools',
+          idempotency_key: key,
+          reference_id: key,
+          policy_bundle_id: 'default@1',
+          created_at: '2026-11-01T00:00:00.000Z',
+        },
+        now,
+      ),
+    );
   const reasonOf = async (p: Promise<unknown>) => {
     try {
       await p;
