@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerLedgerCommands } from './commands/ledger.js';
+import { registerTreasuryIntentCommands } from './commands/treasury-intents.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchemaCommands } from './commands/schemas.js';
 import { registerSimCommands } from './commands/sim.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
 
   registerComplianceCommands(program);
   registerLedgerCommands(program);
+  registerTreasuryIntentCommands(program);
   registerRunCommand(program);
   registerSchemaCommands(program);
   registerSimCommands(program);
