@@ -1,6 +1,7 @@
 // The `kush` command tree. Each area registers its commands from commands/<area>.ts.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerBusCommands } from './commands/bus.js';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerLedgerCommands } from './commands/ledger.js';
 import { registerTreasuryIntentCommands } from './commands/treasury-intents.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
 
+  registerBusCommands(program);
   registerComplianceCommands(program);
   registerLedgerCommands(program);
   registerTreasuryIntentCommands(program);
