@@ -6,4 +6,5 @@ export * from './embedded-bus.js';
 export * from './exactly-once.js';
 export * from './open-bus.js';
 export { busMigrations } from './bus-migrations.js';
+export * from './nats-bus.js';
 export * from './outbox.js';
