@@ -1,25 +1,29 @@
-// Chooses the adapter: KUSH_BUS_URL=nats://... selects NATS JetStream (not built yet), otherwise
-// the embedded SQLite bus.
+// Chooses the adapter: KUSH_BUS_URL=nats://... selects NATS JetStream, otherwise the embedded
+// SQLite bus. Nothing else changes for the caller.
 import { loadConfig, type Database } from '@kush/runtime';
 import { BusError } from './bus-error.js';
 import { openEmbeddedBus } from './embedded-bus.js';
 import type { EventBus } from './event-bus.js';
+import { openNatsBus } from './nats-bus.js';
 
 export interface OpenBusConfig {
   /** nats://... for NATS; undefined for embedded. Default: KUSH_BUS_URL. */
   readonly url?: string | undefined;
   readonly database?: Database<unknown>;
+  /** NATS stream name prefix (default KUSH_BUS). */
+  readonly natsPrefix?: string;
 }
 
 export async function openBus(config: OpenBusConfig = {}): Promise<EventBus> {
   const url = 'url' in config ? config.url : loadConfig().busUrl;
-  if (url !== undefined)
+  if (url === undefined || url === '') return openEmbeddedBus(config.database ? { database: config.database } : {});
+  if (!url.startsWith('nats://'))
     throw new BusError('INVALID_OPTION', [
       {
         path: 'KUSH_BUS_URL',
-        rule: 'adapter',
-        message: `KUSH_BUS_URL: the NATS adapter is not available yet (got ${url}); unset it for the embedded bus`,
+        rule: 'scheme',
+        message: `KUSH_BUS_URL: must start with nats:// or be unset for the embedded bus (got ${url})`,
       },
     ]);
-  return openEmbeddedBus(config.database ? { database: config.database } : {});
+  return openNatsBus({ url, ...(config.natsPrefix ? { prefix: config.natsPrefix } : {}) });
 }

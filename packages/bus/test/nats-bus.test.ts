@@ -3,7 +3,7 @@
 import { createEnvelope, deterministicUuid, exampleEnvelope, type EventEnvelopeV1 } from '@kush/contracts';
 import { integrationTarget } from '@kush/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusError, openNatsBus, type Delivery, type NatsBus } from '@kush/bus';
+import { BusError, openBus, openNatsBus, type Delivery, type NatsBus } from '@kush/bus';
 
 const url = await integrationTarget('nats');
 const TYPES = ['civ.economy.market_cleared.v1', 'civ.energy.generated.v1', 'venture.task.completed.v1'];
@@ -138,6 +138,18 @@ describe.skipIf(!url)('NATS JetStream bus', () => {
     await expect.poll(() => resumed.includes(published.sequences[1]!), { timeout: 5_000 }).toBe(true);
     await again.stop();
     expect(resumed).not.toContain(published.sequences[0]);
+  });
+
+  it('is what openBus returns for a nats:// KUSH_BUS_URL', async () => {
+    const chosen = await openBus({ url: url!, natsPrefix: `KB_${RUN}` });
+    try {
+      const stats = await chosen.stats({ workspace: 'alpha' });
+      expect(stats.adapter).toBe('nats');
+      expect(stats.total).toBe((await bus.stats({ workspace: 'alpha' })).total);
+    } finally {
+      await chosen.close();
+    }
+    await expect(openBus({ url: 'redis://x' })).rejects.toThrow(/KUSH_BUS_URL: must start with nats:\/\//);
   });
 
   it('publishes a batch of 2,000 with pipelined acks, sequences in order', async () => {
