@@ -61,6 +61,30 @@ export interface SimulationCommand {
   readonly priority?: number;
 }
 
+export interface RegionSummary {
+  readonly region_id: string;
+  readonly q: number;
+  readonly r: number;
+  population: number;
+  employed: number;
+  wealth_mj: number;
+  readonly energy_stored_mj: number;
+  readonly prices: Readonly<Record<'labor' | 'goods' | 'capital' | 'energy', number>>;
+}
+
+export interface SimulationSummary {
+  readonly tick: number;
+  readonly final_state_hash: string;
+  /** Population, output, prices per market, energy supply/demand/storage, Gini, of the last tick run. */
+  readonly metrics: TickMetrics | undefined;
+  readonly regions: RegionSummary[];
+}
+
+/** The lead's entry point for the integrated run: a Simulation ready to step. */
+export function createSimulation(options: SimulationOptions): Simulation {
+  return new Simulation(options);
+}
+
 export interface SimulationOptions {
   readonly scenario: Scenario;
   readonly seed: number;
@@ -183,6 +207,31 @@ export class Simulation {
     return this.#hasher.hash();
   }
 
+  /** The last tick's metrics, the state hash and per-region figures (for a dashboard); pure reads. */
+  summary(): SimulationSummary {
+    const w = this.world;
+    const regions: RegionSummary[] = [];
+    for (let r = 0; r < w.regionCount; r++) {
+      regions.push({
+        region_id: `region:${r}`,
+        q: w.regionQ[r]!,
+        r: w.regionR[r]!,
+        population: 0,
+        employed: 0,
+        wealth_mj: 0,
+        energy_stored_mj: w.storedEnergy[r]!,
+        prices: { labor: w.prices[r * 4]!, goods: w.prices[r * 4 + 1]!, capital: w.prices[r * 4 + 2]!, energy: w.prices[r * 4 + 3]! },
+      });
+    }
+    for (let c = 0; c < w.citizenCount; c++) {
+      const region = regions[w.citizenRegion[c]!]!;
+      region.population++;
+      if (w.employer[c]! >= 0) region.employed++;
+      region.wealth_mj += w.balances[w.citizenBase + c]!;
+    }
+    return { tick: this.#tick, final_state_hash: this.stateHash(), metrics: this.#lastMetrics, regions };
+  }
+
   /** Balances at event granularity, for the Venture ledger mirror's reconciliation. */
   balances(): Map<string, number> {
     return eventBalances(this.world, this.eventLevel);
@@ -239,6 +288,7 @@ export class Simulation {
     const tick = this.#tick;
     const e = new TickEmitter(this.runId, this.traceId, tick, () => this.#bundle);
     e.emit('civ.tick.started.v1', { run_id: this.runId, tick_id: tick, tick_sequence: tick, phase_order: [...PHASES] });
+    this.#ledger.resetVolume();
     const phaseHashes: Array<{ phase: string; state_hash: string }> = [];
     try {
       for (const phase of PHASES) {
@@ -826,7 +876,7 @@ export class Simulation {
       employed,
       output_mj: this.#outputMj,
       gini: Math.round(gini * 10_000) / 10_000,
-      transfer_volume_mj: 0,
+      transfer_volume_mj: this.#ledger.volumeMj,
       prices,
       energy_supply_mj: this.#energyTotals.generated + this.#energyTotals.discharged,
       energy_demand_mj: this.#energyTotals.consumed,

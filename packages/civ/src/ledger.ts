@@ -64,6 +64,8 @@ export class Ledger {
   /** Aggregated amounts by (sender event account, receiver event account, reason). */
   readonly #pending = new Map<number, number>();
   readonly #accounts: number;
+  /** mJ moved since the last resetVolume (a tick's transfer volume metric). */
+  #volumeMj = 0;
 
   constructor(
     private readonly world: World,
@@ -95,8 +97,18 @@ export class Ledger {
     }
     balances[from] = balances[from]! - amount;
     balances[to] = balances[to]! + amount;
+    this.#volumeMj += amount;
     const key = (this.#eventAccount(from) * this.#accounts + this.#eventAccount(to)) * TRANSFER_REASONS.length + REASON_INDEX.get(reason)!;
     this.#pending.set(key, (this.#pending.get(key) ?? 0) + amount);
+  }
+
+  /** mJ moved since the last reset, including transfers that net out inside a region's households. */
+  get volumeMj(): number {
+    return this.#volumeMj;
+  }
+
+  resetVolume(): void {
+    this.#volumeMj = 0;
   }
 
   /** The transfers booked since the last drain, in a deterministic order (by key). */

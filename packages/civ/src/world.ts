@@ -64,25 +64,6 @@ function axial(i: number, width: number): [number, number] {
   return [col - Math.floor(row / 2), row];
 }
 
-/** Neighbouring region indices of a region on the axial grid. */
-export function neighbours(w: World, region: number): number[] {
-  const out: number[] = [];
-  const q = w.regionQ[region]!;
-  const r = w.regionR[region]!;
-  const dirs = [
-    [1, 0],
-    [1, -1],
-    [0, -1],
-    [-1, 0],
-    [-1, 1],
-    [0, 1],
-  ];
-  for (let i = 0; i < w.regionCount; i++) {
-    for (const [dq, dr] of dirs) if (w.regionQ[i] === q + dq! && w.regionR[i] === r + dr!) out.push(i);
-  }
-  return out;
-}
-
 export function createWorld(s: Scenario, draw: (bound: number) => number): World {
   const regionCount = s.regions;
   const institutionCount = Math.ceil(regionCount / s.regions_per_institution);
