@@ -8,3 +8,4 @@ export * from './open-bus.js';
 export { busMigrations } from './bus-migrations.js';
 export * from './nats-bus.js';
 export * from './outbox.js';
+export * from './bus-export.js';

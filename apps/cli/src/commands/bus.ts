@@ -2,8 +2,19 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { BusError, READ_LIMIT_MAX, openBus, type BusEvent, type BusIssue, type EventBus } from '@kush/bus';
+import {
+  BUS_ERROR_TAXONOMY,
+  BusError,
+  READ_LIMIT_MAX,
+  exportDay,
+  openBus,
+  verifyManifest,
+  type BusEvent,
+  type BusIssue,
+  type EventBus,
+} from '@kush/bus';
 import type { Command } from 'commander';
+import { CLI_VERSION } from '../program.js';
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error.js';
 import { bad, good, heading, parseIntegerFlag, printJson, printLine, printTable, type JsonOption } from '../output.js';
 
@@ -152,5 +163,41 @@ export function registerBusCommands(program: Command): void {
           throw error;
         }
       });
+    });
+
+  bus
+    .command('export')
+    .description(
+      `Write a day's events (by created_at, UTC) as JSONL plus a manifest (SHA-256 per file) and a run record in DIR/run_records; error codes: ${Object.keys(BUS_ERROR_TAXONOMY).join(', ')}`,
+    )
+    .requiredOption('--day <YYYY-MM-DD>', 'the day to export')
+    .requiredOption('--out <dir>', 'output directory')
+    .option('-w, --workspace <id>', 'workspace', 'default')
+    .option('--json', 'print the run record as JSON')
+    .action(async (options: WorkspaceOption & { day: string; out: string }) => {
+      const workspace = workspaceOf(options.workspace);
+      const result = await withBus((b) => exportDay(b, { day: options.day, outDir: options.out, workspace, codeVersion: CLI_VERSION }));
+      if (options.json) printJson({ ...result.record, record_path: result.recordPath, manifest_path: result.manifestPath ?? null });
+      else if (result.record.status === 'success')
+        printLine(
+          good(`${result.manifest!.counts.total} events exported; manifest ${result.manifestPath!}; run record ${result.recordPath}`),
+        );
+      else printLine(bad(`${result.record.error_code!}: ${result.record.error_message!} (run record ${result.recordPath})`));
+      if (result.record.status !== 'success') process.exitCode = EXIT_FAILURE;
+    });
+
+  bus
+    .command('verify')
+    .description('Check the files listed in a bus manifest: existence, SHA-256 and line counts; exit 1 on any mismatch')
+    .argument('<manifest>', 'a manifest written by kush bus export')
+    .option('--json', 'print a JSON report')
+    .action(async (manifest: string, options: JsonOption) => {
+      const report = await verifyManifest(manifest);
+      if (options.json) printJson(report);
+      else {
+        for (const i of report.issues) printLine(bad(`${i.code}: ${i.message}`));
+        printLine(report.ok ? good(`${report.files} files match the manifest`) : bad(`${report.issues.length} problems`));
+      }
+      if (!report.ok) process.exitCode = EXIT_FAILURE;
     });
 }
