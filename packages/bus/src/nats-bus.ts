@@ -8,7 +8,13 @@
 //   message per subject with discard-new-per-subject (NATS >= 2.9), so a late re-send is refused
 //   by the server; the original sequence is then looked up by subject.
 //   Sequence: the workspace stream's sequence.
-import { createHash } from 'node:crypto';
+//   Whole batch or none: JetStream 2.9 has no atomic multi-message publish, so a batch of more
+//   than one envelope is first written to a journal stream (one message per ~max_payload of
+//   envelopes, then the events, then the journal entry is purged. A publisher killed after the
+//   journal is complete leaves a batch that the next openNatsBus (or recover()) finishes; one
+//   killed while journaling leaves an incomplete entry that nobody expands and recovery discards
+//   once it is older than the abandonment age. Readers never see the journal.
+import { createHash, randomBytes } from 'node:crypto';
 import type { EventEnvelopeV1 } from '@kush/contracts';
 import {
   AckPolicy,
@@ -23,7 +29,7 @@ import {
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { BusError } from './bus-error.js';
 import {
   READ_LIMIT_MAX,
@@ -54,6 +60,11 @@ const NATS_FETCH_BATCH_MAX = 1_000;
 const EPHEMERAL_INACTIVE_MS = 30_000;
 /** Error code JetStream answers when a subject already holds its one message. */
 const PER_SUBJECT_LIMIT_ERROR_CODE = 10077;
+/** An incomplete journal entry older than this belongs to a dead publisher; recovery discards it. */
+export const JOURNAL_ABANDONED_MS_DEFAULT = 30_000;
+/** Room left in a journal message for headers and framing. */
+const JOURNAL_MESSAGE_MARGIN_BYTES = 16 * 1024;
+const PARTS_HEADER = 'Kush-Parts';
 
 const NS_PER_MS = 1_000_000;
 const encoder = new TextEncoder();
@@ -66,6 +77,10 @@ export interface NatsBusOptions {
   readonly prefix?: string;
   /** Server-side duplicate window for new streams (tests shorten it). */
   readonly duplicateWindowMs?: number;
+  /** Incomplete journal entries older than this are discarded by recovery (tests shorten it). */
+  readonly journalAbandonedMs?: number;
+  /** Finish or discard journaled batches of crashed publishers when opening (default true). */
+  readonly recover?: boolean;
 }
 
 /** The last subject token for a replay token: 128 bits of its SHA-256, hex (subject-safe). */
@@ -92,7 +107,15 @@ export async function openNatsBus(options: NatsBusOptions): Promise<NatsBus> {
     ]);
   const nc = await connect({ servers: options.url.replace(/^nats:\/\//, ''), name: 'kush-bus' });
   const jsm = await jetstreamManager(nc);
-  return new NatsBus(nc, jetstream(nc), jsm, prefix, windowMs);
+  const bus = new NatsBus(nc, jetstream(nc), jsm, prefix, windowMs, options.journalAbandonedMs ?? JOURNAL_ABANDONED_MS_DEFAULT);
+  try {
+    await bus.ensureJournal();
+    if (options.recover !== false) await bus.recover();
+  } catch (error) {
+    await nc.close().catch(() => undefined);
+    throw error;
+  }
+  return bus;
 }
 
 export class NatsBus implements EventBus {
@@ -107,8 +130,106 @@ export class NatsBus implements EventBus {
     readonly jsm: JetStreamManager,
     readonly prefix: string,
     readonly duplicateWindowMs: number,
+    readonly journalAbandonedMs: number,
   ) {
     this.root = prefix.toLowerCase();
+  }
+
+  get journalStream(): string {
+    return `${this.prefix}_JOURNAL`;
+  }
+
+  async ensureJournal(): Promise<void> {
+    try {
+      await this.jsm.streams.info(this.journalStream);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError)) throw error;
+      await this.jsm.streams
+        .add({ name: this.journalStream, subjects: [`${this.root}.journal.>`], retention: RetentionPolicy.Limits })
+        .catch(async (addError: unknown) => {
+          await this.jsm.streams.info(this.journalStream).catch(() => {
+            throw addError;
+          });
+        });
+    }
+  }
+
+  /**
+   * Finishes every complete journaled batch (publishing is idempotent, so finishing one a live
+   * publisher is also finishing is harmless) and discards incomplete ones past the abandonment
+   * age. Returns the number of batches finished and discarded.
+   */
+  async recover(): Promise<{ finished: number; discarded: number }> {
+    const info = await this.jsm.streams.info(this.journalStream, { subjects_filter: `${this.root}.journal.>` });
+    let finished = 0;
+    let discarded = 0;
+    for (const [subject, count] of Object.entries(info.state.subjects ?? {})) {
+      const workspace = subject.split('.')[2]!;
+      const parts = await this.#readJournal(subject, count);
+      const expected = parts.length > 0 ? Number(parts[0]!.headers?.get(PARTS_HEADER) ?? '0') : 0;
+      if (parts.length > 0 && parts.length === expected) {
+        const envelopes = parts.flatMap((m) => JSON.parse(decoder.decode(m.data)) as EventEnvelopeV1[]);
+        await this.#stream(workspace, true);
+        await this.#publishEvents(workspace, envelopes);
+        await this.jsm.streams.purge(this.journalStream, { filter: subject });
+        finished++;
+      } else {
+        const oldestMs = parts.length > 0 ? Math.floor(parts[0]!.info.timestampNanos / NS_PER_MS) : 0;
+        if (Date.now() - oldestMs >= this.journalAbandonedMs) {
+          await this.jsm.streams.purge(this.journalStream, { filter: subject });
+          discarded++;
+        }
+      }
+    }
+    return { finished, discarded };
+  }
+
+  async #readJournal(subject: string, count: number): Promise<JsMsg[]> {
+    const info = await this.jsm.consumers.add(this.journalStream, {
+      ack_policy: AckPolicy.None,
+      filter_subject: subject,
+      deliver_policy: DeliverPolicy.All,
+      inactive_threshold: EPHEMERAL_INACTIVE_MS * NS_PER_MS,
+    });
+    const out: JsMsg[] = [];
+    try {
+      const consumer = await this.js.consumers.get(this.journalStream, info.name);
+      while (out.length < count) {
+        let got = 0;
+        for await (const m of await consumer.fetch({ max_messages: count - out.length, expires: 2_000 })) {
+          got++;
+          out.push(m);
+        }
+        if (got === 0) break;
+      }
+    } finally {
+      await this.jsm.consumers.delete(this.journalStream, info.name).catch(() => undefined);
+    }
+    return out;
+  }
+
+  /** Writes the batch to the journal in parts of at most max_payload; returns the journal subject. */
+  async #journal(workspace: string, envelopes: readonly EventEnvelopeV1[]): Promise<string> {
+    const subject = `${this.root}.journal.${workspace}.${randomBytes(12).toString('hex')}`;
+    const limit = Math.max(64 * 1024, this.nc.info!.max_payload - JOURNAL_MESSAGE_MARGIN_BYTES);
+    const parts: Uint8Array[] = [];
+    let current: string[] = [];
+    let size = 2;
+    for (const e of envelopes) {
+      const text = JSON.stringify(e);
+      if (current.length > 0 && size + text.length + 1 > limit) {
+        parts.push(encoder.encode(`[${current.join(',')}]`));
+        current = [];
+        size = 2;
+      }
+      current.push(text);
+      size += text.length + 1;
+    }
+    parts.push(encoder.encode(`[${current.join(',')}]`));
+    const h = headers();
+    h.set(PARTS_HEADER, String(parts.length));
+    await Promise.all(parts.map((data) => this.js.publish(subject, data, { headers: h })));
+    return subject;
   }
 
   streamName(workspace: string): string {
@@ -157,6 +278,14 @@ export class NatsBus implements EventBus {
     const valid = checkBatch(envelopes);
     if (valid.length === 0) return { accepted: 0, duplicates: 0, sequences: [] };
     await this.#stream(workspace, true);
+    if (valid.length === 1) return this.#publishEvents(workspace, valid);
+    const journal = await this.#journal(workspace, valid);
+    const result = await this.#publishEvents(workspace, valid);
+    await this.jsm.streams.purge(this.journalStream, { filter: journal });
+    return result;
+  }
+
+  async #publishEvents(workspace: string, valid: readonly EventEnvelopeV1[]): Promise<PublishResult> {
     const stream = this.streamName(workspace);
     const sequences = new Array<number>(valid.length);
     let duplicates = 0;
@@ -285,8 +414,9 @@ export class NatsBus implements EventBus {
     return { adapter: 'nats', workspace, total: info.state.messages, by_type: sorted, last_sequence: info.state.last_seq };
   }
 
-  /** Deletes the streams of these workspaces (tests, benchmarks). */
+  /** Deletes the streams of these workspaces and the journal (tests, benchmarks). */
   async destroy(workspaces: readonly string[]): Promise<void> {
+    await this.jsm.streams.delete(this.journalStream).catch(() => undefined);
     for (const w of workspaces) {
       await this.jsm.streams.delete(this.streamName(w)).catch(() => undefined);
       this.#streams.delete(this.streamName(w));
