@@ -66,6 +66,9 @@ export class Ledger {
   readonly #accounts: number;
   /** mJ moved since the last resetVolume (a tick's transfer volume metric). */
   #volumeMj = 0;
+  /** The key and summed amount of the current run of same-key moves, not yet in #pending (-1: none). */
+  #runKey = -1;
+  #runAmount = 0;
 
   constructor(
     private readonly world: World,
@@ -99,7 +102,22 @@ export class Ledger {
     balances[to] = balances[to]! + amount;
     this.#volumeMj += amount;
     const key = (this.#eventAccount(from) * this.#accounts + this.#eventAccount(to)) * TRANSFER_REASONS.length + REASON_INDEX.get(reason)!;
-    this.#pending.set(key, (this.#pending.get(key) ?? 0) + amount);
+    // Consecutive moves mostly share a key (a firm paying the citizens of one region); summing them
+    // here before touching the Map keeps the hot path off hashing large non-SMI keys.
+    if (key === this.#runKey) {
+      this.#runAmount += amount;
+      return;
+    }
+    this.#flushRun();
+    this.#runKey = key;
+    this.#runAmount = amount;
+  }
+
+  #flushRun(): void {
+    if (this.#runKey < 0) return;
+    this.#pending.set(this.#runKey, (this.#pending.get(this.#runKey) ?? 0) + this.#runAmount);
+    this.#runKey = -1;
+    this.#runAmount = 0;
   }
 
   /** mJ moved since the last reset, including transfers that net out inside a region's households. */
@@ -113,6 +131,7 @@ export class Ledger {
 
   /** The transfers booked since the last drain, in a deterministic order (by key). */
   drain(): BookedTransfer[] {
+    this.#flushRun();
     const keys = [...this.#pending.keys()].sort((a, b) => a - b);
     const out: BookedTransfer[] = [];
     for (const key of keys) {
