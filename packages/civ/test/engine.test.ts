@@ -152,6 +152,9 @@ describe('run directories', () => {
     });
     expect(branch.final_state_hash).not.toBe(summary.final_state_hash);
     expect(readTickHashes(join(dir, 'branch'))[0]!.tick).toBe(6);
+    // A fork replays from its own starting snapshot, whether it kept the seed or branched.
+    expect(await replayVerify(join(dir, 'fork'))).toMatchObject({ ok: true, ticks_verified: 6 });
+    expect(await replayVerify(join(dir, 'branch'))).toMatchObject({ ok: true, ticks_verified: 6 });
 
     // Inject a divergence: a run whose tick 8 differs (a tax command) recorded as if it were the original.
     const other = new Simulation({ scenario: small, seed: 42, ticks: 12 });

@@ -54,6 +54,9 @@ export async function runToDirectory(
     writer.writeEvents(start);
     await hooks.onStart?.(start, sim);
     writer.snapshot(sim);
+  } else {
+    // A fork starts mid-run: its own starting snapshot lets replay verify it without the original.
+    writer.snapshot(sim);
   }
   try {
     while (!sim.done) {
@@ -135,7 +138,11 @@ function comparable(e: EventEnvelopeV1): string {
 export async function replayVerify(dir: string): Promise<ReplayReport> {
   const header = readHeader(dir);
   const hashes = readTickHashes(dir);
-  const sim = simulationFromHeader(header);
+  // A fork re-executes from its own starting snapshot (written by runToDirectory); a run from tick 0.
+  const forkStart = header.forked_from ? nearestSnapshot(dir, header.forked_from.at_tick) : undefined;
+  if (header.forked_from && forkStart?.tick !== header.forked_from.at_tick)
+    throw new Error(`forked_from.at_tick: no starting snapshot for tick ${header.forked_from.at_tick} in ${dir}`);
+  const sim = forkStart ? restoreSimulation(header, forkStart.file, { runId: header.run_id }) : simulationFromHeader(header);
   const recorded = readEvents(dir);
   let eventsVerified = 0;
   const nextRecorded = async (): Promise<EventEnvelopeV1 | undefined> => {
@@ -158,7 +165,7 @@ export async function replayVerify(dir: string): Promise<ReplayReport> {
     }
     return undefined;
   };
-  let divergence = await compareEvents(sim.startEvents(), 0);
+  let divergence = forkStart ? undefined : await compareEvents(sim.startEvents(), 0);
   let ticks = 0;
   for (const expected of hashes) {
     if (divergence) break;
