@@ -9,3 +9,5 @@ export { busMigrations } from './bus-migrations.js';
 export * from './nats-bus.js';
 export * from './outbox.js';
 export * from './bus-export.js';
+export * from './work-queue.js';
+export * from './nats-work-queue.js';
