@@ -56,7 +56,14 @@ export function validateScenario(value: unknown): Validated<Scenario> {
     }
     return { ok: true, value };
   }
-  return { ok: false, issues: [...check.Errors(value)].slice(0, 32).map((e) => issueFromValueError(e)) };
+  // One issue per field: TypeBox reports a missing field as both `required` and a type error.
+  const byPath = new Map<string, ReturnType<typeof issueFromValueError>>();
+  for (const error of check.Errors(value)) {
+    const issue = issueFromValueError(error);
+    if (!byPath.has(issue.path)) byPath.set(issue.path, issue);
+    if (byPath.size >= 32) break;
+  }
+  return { ok: false, issues: [...byPath.values()] };
 }
 
 const base = {

@@ -133,6 +133,13 @@ describe('scenarios', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues.map((i) => i.path).sort()).toEqual(['citizens', 'extra', 'regions']);
   });
+
+  it('reports a missing field once', () => {
+    const { wage_mj: _missing, ...rest } = small;
+    const result = validateScenario(rest);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([expect.objectContaining({ path: 'wage_mj', rule: 'required' })]);
+  });
 });
 
 describe('run directories', () => {

@@ -88,6 +88,9 @@ describe.skipIf(!built)('kush sim (built CLI)', () => {
     const scenario = kush(['sim', 'run', '--scenario', 'nope', '--json']);
     expect(scenario.status).not.toBe(0);
     expect(scenario.stdout + scenario.stderr).toContain('--scenario');
+    const dir = kush(['sim', 'inspect', '/nonexistent-run-dir', '--json']);
+    expect(dir.status).toBe(2);
+    expect(JSON.parse(dir.stdout)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
 });
 

@@ -57,6 +57,13 @@ export function eventLevelFlag(raw: string | undefined): EventLevel {
 }
 
 /** A progress bar on stderr for a person at a terminal; nothing otherwise. */
+/** The <dir> argument, refused as a usage error (exit 2) unless it holds a run's header.json. */
+function runDirectoryArg(dir: string): string {
+  const full = resolve(dir);
+  if (!existsSync(join(full, 'header.json'))) throw usageError('<dir>', `${dir} is not a run directory (no header.json)`);
+  return full;
+}
+
 export function tickProgress(options: JsonOption, total: number, label: string): { update: (tick: number) => void; stop: () => void } {
   if (!progressWanted(options)) return { update: () => {}, stop: () => {} };
   const bar = new SingleBar({
@@ -136,7 +143,7 @@ export function registerSimCommands(program: Command): void {
     .option('--verify', 'compare with the recorded run (the default and only mode)')
     .option('--json', 'print one JSON object')
     .action(async (dir: string, options: JsonOption) => {
-      const report = await replayVerify(resolve(dir));
+      const report = await replayVerify(runDirectoryArg(dir));
       if (options.json) printJson(report);
       else if (report.ok) printLine(good(`identical: ${report.ticks_verified} ticks and ${report.events_verified} events match`));
       else {
@@ -152,7 +159,7 @@ export function registerSimCommands(program: Command): void {
     .argument('<run_dir>', 'a run directory')
     .option('--json', 'print one JSON object')
     .action(async (dir: string, options: JsonOption) => {
-      const header = readHeader(resolve(dir));
+      const header = readHeader(runDirectoryArg(dir));
       const record = readRunRecord(resolve(dir));
       let eventCounts = record?.event_counts;
       if (!eventCounts) {
@@ -195,7 +202,7 @@ export function registerSimCommands(program: Command): void {
     .option('--out <dir>', 'run directory of the fork')
     .option('--json', 'print one JSON object')
     .action(async (dir: string, options: JsonOption & { atTick: string; seed?: string; ticks?: string; out?: string }) => {
-      const header = readHeader(resolve(dir));
+      const header = readHeader(runDirectoryArg(dir));
       const atTick = parseIntegerFlag('--at-tick', options.atTick, { min: 0, max: header.ticks })!;
       const seed = parseIntegerFlag('--seed', options.seed);
       const ticks = parseIntegerFlag('--ticks', options.ticks, { min: atTick, max: 10_000_000 }) ?? header.ticks;
