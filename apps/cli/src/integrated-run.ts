@@ -7,7 +7,7 @@
 import { ComplianceMachine, complianceSummary, migrateCompliance, verifyAuditLog } from '@kush/compliance';
 import { canonicalHash, createEnvelope, deterministicUuid, type EventEnvelopeV1 } from '@kush/contracts';
 import { Simulation, type Scenario, type TickMetrics } from '@kush/civ';
-import { DatabaseEventLog, migrateControl } from '@kush/control';
+import { openBus } from '@kush/bus';
 import { Relay, drainOutbox, enqueueOutbox, migrateRelay, type BudgetPort, type LedgerPort } from '@kush/relay';
 import type { Database } from '@kush/runtime';
 import {
@@ -33,6 +33,10 @@ export interface IntegratedRunOptions {
   /** Taxonomy 3.3: when flow E exceeds the quota, raise the simulation's energy rationing. */
   readonly feedbackLoop: boolean;
   readonly onTick?: (tick: number, metrics: TickMetrics | undefined) => void;
+  /** nats://... to publish on NATS JetStream; undefined for the embedded bus. */
+  readonly busUrl?: string | undefined;
+  /** NATS stream prefix (test isolation on a shared server). */
+  readonly natsPrefix?: string | undefined;
 }
 
 export interface IntegratedRunSummary {
@@ -168,14 +172,40 @@ export async function runIntegrated(database: Database<unknown>, options: Integr
   await migrateTreasury(database);
   await migrateCompliance(database);
   await migrateRelay(database);
-  await migrateControl(database);
   // One transaction spans the treasury, compliance and relay tables; Kysely's table maps are
   // invariant, so the composition root works over the open map.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = database.db as Kysely<any>;
-  const log = new DatabaseEventLog(database);
   const { workspace } = options;
-  const publish = (events: EventEnvelopeV1[]) => log.append(workspace, events);
+  // The event bus: NATS when asked, else embedded in the same SQLite file (its own file next to
+  // it when the tables live on PostgreSQL).
+  const bus = await openBus(
+    options.busUrl
+      ? { url: options.busUrl, ...(options.natsPrefix ? { natsPrefix: options.natsPrefix } : {}) }
+      : database.sqlite
+        ? { url: undefined, database }
+        : { url: undefined },
+  );
+  const publish = async (events: EventEnvelopeV1[]) => {
+    if (events.length > 0) await bus.publish(events, { workspace });
+  };
+  try {
+    return await runWithBus(database, options, db, publish, async () => (await bus.stats({ workspace })).total);
+  } finally {
+    await bus.close();
+  }
+}
+
+async function runWithBus(
+  database: Database<unknown>,
+  options: IntegratedRunOptions,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  publish: (events: EventEnvelopeV1[]) => Promise<void>,
+  busTotal: () => Promise<number>,
+): Promise<IntegratedRunSummary> {
+  const { workspace } = options;
+  void database;
 
   // A previous run killed after a commit may have left derived events behind: move them first.
   await drainOutbox(db, workspace, publish);
@@ -344,11 +374,7 @@ export async function runIntegrated(database: Database<unknown>, options: Integr
   });
   await drainOutbox(db, workspace, publish);
 
-  let eventCount = 0;
-  for await (const e of log.read(workspace, sim.runId)) {
-    void e;
-    eventCount++;
-  }
+  const eventCount = await busTotal();
   const totals = await ledgerTotals(db, workspace);
   const compliance = await complianceSummary(db, workspace);
   const audit = await verifyAuditLog(db, workspace);

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { KUSH_BIN, runCli } from './run-cli.js';
 
 const pgUrl = await integrationTarget('postgres');
+const natsUrl = await integrationTarget('nats');
 const home = () => mkdtempSync(join(tmpdir(), 'kush-run-'));
 const ARGS = ['run', '--scenario', 'small', '--ticks', '20', '--seed', '7', '--no-serve', '--json'];
 const run = (kushHome: string, extra: string[] = []) => {
@@ -96,6 +97,29 @@ describe('kush run', () => {
       } finally {
         await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
         await admin.end();
+      }
+    },
+    120_000,
+  );
+
+  it.skipIf(!natsUrl)(
+    'runs the same with NATS JetStream as the bus, with the same venture_state_hash',
+    async () => {
+      const prefix = `KUSHRUN${randomBytes(3).toString('hex').toUpperCase()}`;
+      try {
+        const r = runCli([...ARGS, '--bus-url', natsUrl!], { env: { KUSH_HOME: home(), KUSH_DATABASE_URL: '', KUSH_NATS_PREFIX: prefix } });
+        expect(r.status, r.stderr).toBe(0);
+        const onNats = JSON.parse(r.stdout) as Record<string, unknown>;
+        expect(onNats['ledger_drift']).toBe(0);
+        expect(onNats['venture_state_hash']).toBe(first['venture_state_hash']);
+        expect(onNats['event_count']).toBe(first['event_count']);
+      } finally {
+        const { connect } = await import('@nats-io/transport-node');
+        const { jetstreamManager } = await import('@nats-io/jetstream');
+        const nc = await connect({ servers: natsUrl! });
+        const jsm = await jetstreamManager(nc);
+        for await (const info of jsm.streams.list()) if (info.config.name.startsWith(prefix)) await jsm.streams.delete(info.config.name);
+        await nc.close();
       }
     },
     120_000,

@@ -32,15 +32,11 @@ export function registerRunCommand(program: Command): void {
     .option('--budget-eau <n>', 'EAU budget of the workspace for the run (flow E charges energy to it)', '1000')
     .option('--feedback-loop', "taxonomy 3.3: over budget, tighten the simulation's energy rationing")
     .option('--database-url <url>', 'postgres://... (default: embedded SQLite in $KUSH_HOME)')
-    .option('--bus-url <url>', 'nats://... (not yet supported by kush run; see docs/ROADMAP.md)')
+    .option('--bus-url <url>', 'nats://... to publish on NATS JetStream (default: KUSH_BUS_URL, else the embedded bus)')
     .option('--no-serve', 'exit when done (serving the dashboard is not built yet, so this is the behaviour either way)')
     .option('--json', 'print the summary as one JSON object')
     .action(async (options: RunOptions) => {
-      if (options.busUrl)
-        throw usageError(
-          '--bus-url',
-          'kush run uses the embedded event log for now (NATS is supported by `kush workflow` and `kush worker`)',
-        );
+      if (options.busUrl && !/^nats:\/\//.test(options.busUrl)) throw usageError('--bus-url', 'must start with nats://');
       const scenario = loadScenario(options.scenario);
       const ticks = parseIntegerFlag('--ticks', options.ticks, { min: 1, max: 1_000_000 })!;
       const seed = parseIntegerFlag('--seed', options.seed)!;
@@ -61,6 +57,8 @@ export function registerRunCommand(program: Command): void {
           budgetUeau: budgetEau * 1_000_000,
           feedbackLoop: options.feedbackLoop ?? false,
           onTick: (tick) => progress.update(tick + 1),
+          busUrl: options.busUrl ?? config.busUrl,
+          natsPrefix: process.env['KUSH_NATS_PREFIX'],
         });
         progress.stop();
         const recordDir = join(config.home, 'run-records');
@@ -80,7 +78,7 @@ export function registerRunCommand(program: Command): void {
           ['energy supply / demand (mJ)', m ? `${m.energy_supply_mj} / ${m.energy_demand_mj}` : '-'],
           ['gini', m?.gini ?? '-'],
           ['final state hash', summary.final_state_hash],
-          ['events (log)', summary.event_count],
+          ['events (bus, workspace)', summary.event_count],
           ['ledger transactions', summary.ledger_transactions],
           [
             'ledger totals per unit',
