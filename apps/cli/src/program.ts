@@ -1,12 +1,14 @@
 // The `kush` command tree. Each area registers its commands from commands/<area>.ts.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerApikeyCommands } from './commands/apikey.js';
 import { registerBusCommands } from './commands/bus.js';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerLedgerCommands } from './commands/ledger.js';
 import { registerTreasuryIntentCommands } from './commands/treasury-intents.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSchemaCommands } from './commands/schemas.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSimCommands } from './commands/sim.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerPolicyCommands } from './commands/policy.js';
@@ -28,12 +30,14 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
 
+  registerApikeyCommands(program);
   registerBusCommands(program);
   registerComplianceCommands(program);
   registerLedgerCommands(program);
   registerTreasuryIntentCommands(program);
   registerRunCommand(program);
   registerSchemaCommands(program);
+  registerServeCommand(program);
   registerSimCommands(program);
   registerValidateCommand(program);
   registerWorkflowCommands(program);

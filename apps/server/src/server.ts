@@ -14,7 +14,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export const RATE_LIMIT_REQUESTS_PER_MINUTE_DEFAULT = 6000;
 export const LIST_LIMIT_MAX = 1000;
 
-export type EventPublisher = (envelope: EventEnvelopeV1) => Promise<{ stored: boolean }>;
+export type EventPublisher = (workspaceId: string, envelope: EventEnvelopeV1) => Promise<{ stored: boolean }>;
 export type EventQuery = (workspaceId: string, type: string | undefined, limit: number) => Promise<readonly unknown[]>;
 export type WorkspaceLister = () => Promise<readonly string[]>;
 
@@ -210,21 +210,11 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
         const fields = checked.issues.map((i) => `${i.path} (${i.rule})`).join(', ');
         return reply.code(400).send(errorBody('invalid_event', `event rejected: ${fields}`, checked.issues));
       }
-      const workspace = (checked.value as { workspace_id?: string }).workspace_id;
-      if (workspace !== undefined && workspace !== request.params.workspace) {
-        return reply
-          .code(400)
-          .send(
-            errorBody('invalid_event', `workspace_id (must equal the path workspace ${request.params.workspace})`, [
-              { path: '/workspace_id', rule: 'equals path workspace', message: 'mismatch' },
-            ]),
-          );
-      }
       if (!options.publish)
         return reply
           .code(501)
           .send(errorBody('not_implemented', 'no event bus is attached to this server; the event was valid but not stored'));
-      const result = await options.publish(checked.value);
+      const result = await options.publish(request.params.workspace, checked.value);
       return reply.code(202).send({ accepted: true, stored: result.stored, event_id: checked.value.event_id });
     },
   );

@@ -21,7 +21,7 @@ beforeAll(async () => {
   keyA = (await createApiKey(db, 'alpha', 'engineer')).key;
   keyB = (await createApiKey(db, 'beta', 'admin')).key;
   auditorA = (await createApiKey(db, 'alpha', 'auditor')).key;
-  const publish: EventPublisher = async (envelope) => {
+  const publish: EventPublisher = async (_workspace, envelope) => {
     published.push(envelope);
     return { stored: true };
   };
