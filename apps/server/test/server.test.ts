@@ -1,7 +1,7 @@
 import { exampleEnvelope } from '@kush/contracts';
 import { migrateCompliance } from '@kush/compliance';
 import { openDatabase, type Database } from '@kush/runtime';
-import { createApiKey, createServer, migrateServer, type EventPublisher, type ServerTables } from '@kush/server';
+import { createApiKey, createServer, migrateServer, type EventPublisher, type EventQuery, type ServerTables } from '@kush/server';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,8 @@ beforeAll(async () => {
     published.push(envelope);
     return { stored: true };
   };
-  app = await createServer({ database, publish, logger: false });
+  const queryEvents: EventQuery = async (_workspace, _type, limit) => published.slice(0, limit);
+  app = await createServer({ database, publish, queryEvents, logger: false });
 });
 
 afterAll(async () => {
@@ -87,6 +88,17 @@ describe('server', () => {
     const response = await app.inject({ method: 'POST', url: '/api/v1/workspaces/alpha/events', headers: bearer(keyA), payload: envelope });
     expect(response.statusCode, response.body).toBe(202);
     expect(published.at(-1)).toMatchObject({ event_id: envelope.event_id });
+  });
+
+  it('queries events and answers 404 for an unknown case', async () => {
+    const events = await app.inject({ method: 'GET', url: '/api/v1/workspaces/alpha/events?limit=5', headers: bearer(keyA) });
+    expect(events.statusCode).toBe(200);
+    expect((events.json() as { events: unknown[] }).events.length).toBe(Math.min(5, published.length));
+    const badLimit = await app.inject({ method: 'GET', url: '/api/v1/workspaces/alpha/events?limit=0', headers: bearer(keyA) });
+    expect(badLimit.statusCode).toBe(400);
+    const missing = await app.inject({ method: 'GET', url: '/api/v1/workspaces/alpha/compliance/cases/none', headers: bearer(keyA) });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('not_found');
   });
 
   it('rejects a bad path parameter', async () => {
